@@ -1,0 +1,98 @@
+/**
+ * A one-object summary of a watched server or socket (`lab.describe(x)`).
+ *
+ * @module
+ */
+
+import type { Address, Counters, EndpointKind, TraceEvent } from "../event.ts";
+import { describeCounters, describeEvent, formatAddress } from "./event_text.ts";
+import { escapeHtml } from "./html.ts";
+
+/**
+ * Plain data describing one watched object right now.
+ *
+ * @example Usage
+ * ```ts
+ * import type { EndpointSummary } from "socketlab";
+ * const s: EndpointSummary = { label: "client", kind: "tcp-socket", state: "open", events: 4, calls: 2 };
+ * ```
+ */
+export interface EndpointSummary {
+  /** Its label. */
+  readonly label: string;
+  /** What it is. */
+  readonly kind: EndpointKind;
+  /** A word or two: `listening`, `open`, `paused`, `half-closed`, `closed`, `bound`, ... */
+  readonly state: string;
+  /** Its local address, when known. */
+  readonly local?: Address;
+  /** Its peer, when connected. */
+  readonly remote?: Address;
+  /** Current counters. */
+  readonly counters?: Counters;
+  /** Events recorded for it (still in the trace). */
+  readonly events: number;
+  /** Calls recorded for it (still in the trace). */
+  readonly calls: number;
+  /** The most recent record, if any. */
+  readonly last?: TraceEvent;
+}
+
+function fields(summary: EndpointSummary): Array<[string, string]> {
+  const rows: Array<[string, string]> = [
+    ["label", summary.label],
+    ["kind", summary.kind],
+    ["state", summary.state],
+  ];
+  if (summary.local) rows.push(["local", formatAddress(summary.local)]);
+  if (summary.remote) rows.push(["remote", formatAddress(summary.remote)]);
+  const counters = describeCounters(summary.counters);
+  if (counters) rows.push(["counters", counters]);
+  rows.push(["recorded", `${summary.events} events, ${summary.calls} calls`]);
+  if (summary.last) {
+    rows.push([
+      "last",
+      `#${summary.last.seq} at ${summary.last.time.toFixed(1)} ms: ${describeEvent(summary.last)}`,
+    ]);
+  }
+  return rows;
+}
+
+/**
+ * Renders a summary as a small HTML table.
+ *
+ * @example Usage
+ * ```ts
+ * import { renderSummaryHtml } from "socketlab";
+ * console.log(renderSummaryHtml({ label: "client", kind: "tcp-socket", state: "open", events: 0, calls: 0 }));
+ * ```
+ *
+ * @param summary The summary.
+ * @returns An HTML fragment.
+ */
+export function renderSummaryHtml(summary: EndpointSummary): string {
+  const rows = fields(summary).map(([k, v]) =>
+    `<tr><th style="text-align:left;padding-right:1em">${escapeHtml(k)}</th><td>${
+      escapeHtml(v)
+    }</td></tr>`
+  );
+  return `<table class="socketlab-summary" style="font-family:monospace;font-size:12px">${
+    rows.join("")
+  }</table>`;
+}
+
+/**
+ * Renders a summary as aligned text.
+ *
+ * @example Usage
+ * ```ts
+ * import { renderSummaryText } from "socketlab";
+ * console.log(renderSummaryText({ label: "client", kind: "tcp-socket", state: "open", events: 0, calls: 0 }));
+ * ```
+ *
+ * @param summary The summary.
+ * @returns Lines of text.
+ */
+export function renderSummaryText(summary: EndpointSummary): string {
+  return fields(summary).map(([k, v]) => `${k.padEnd(9)} ${v}`).join("\n");
+}

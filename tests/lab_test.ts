@@ -1,0 +1,398 @@
+import net from "node:net";
+import dgram from "node:dgram";
+import { Buffer } from "node:buffer";
+import {
+  assert,
+  assertEquals,
+  assertFalse,
+  assertGreater,
+  assertMatch,
+  assertRejects,
+  assertStrictEquals,
+  assertThrows,
+} from "@std/assert";
+import { Lab, type TraceEvent, UntilTimeoutError } from "socketlab";
+
+const HOST = "127.0.0.1";
+
+function listenOn(lab: Lab, server: net.Server, label = "server"): Promise<number> {
+  server.listen(lab.port(), HOST);
+  return lab.until(label, "listening").then((e) => e.local!.port);
+}
+
+Deno.test("watch records a TCP exchange: events, calls, accepted sockets and counters", async () => {
+  await using lab = await Lab.open("lab_test: tcp exchange");
+  const server = lab.watch(
+    net.createServer((socket) => {
+      socket.setEncoding("utf8");
+      socket.on("data", (d) => socket.write(`echo:${d}`));
+      socket.on("end", () => socket.end());
+    }),
+    "server",
+  );
+  const port = await listenOn(lab, server);
+  const client = lab.watch(net.connect(port, HOST), "client");
+  client.on("data", () => {});
+  await lab.until("client", "connect");
+  const clientPort = client.localPort;
+  assertStrictEquals(client.write("hello"), true);
+  await lab.until("client", "data");
+  client.end();
+  await lab.until("client", "close");
+  await lab.until("server#1", "close");
+
+  const trace = lab.trace;
+  assertEquals(trace.names("server", "event"), ["listening", "connection"]);
+  const connection = trace.of("server").find((e) => e.name === "connection")!;
+  assertEquals(connection.preview, "server#1");
+  assertEquals(connection.remote?.port, clientPort);
+
+  const write = trace.of("client").find((e) => e.name === "write")!;
+  assertEquals([write.source, write.bytes, write.preview, write.returned], [
+    "call",
+    5,
+    "hello",
+    true,
+  ]);
+  assertEquals(write.counters?.bytesWritten, 5);
+
+  const accepted = trace.of("server#1");
+  assert(accepted.every((e) => e.parent === "server"));
+  const data = accepted.find((e) => e.name === "data")!;
+  assertEquals([data.bytes, data.preview, data.counters?.bytesRead], [5, "hello", 5]);
+  assert(
+    accepted.some((e) => e.source === "call" && e.name === "setEncoding" && e.args === '"utf8"'),
+  );
+  const echoed = trace.of("client").find((e) => e.name === "data")!;
+  assertEquals(echoed.preview, "echo:hello");
+  // both ends know their own and the peer's address
+  assertEquals(data.local?.port, port);
+  assertEquals(data.remote?.port, clientPort);
+  const close = trace.of("client").find((e) => e.name === "close")!;
+  assertStrictEquals(close.hadError, false);
+  // seq is strictly increasing, time never goes back
+  for (let i = 1; i < trace.events.length; i++) {
+    assertGreater(trace.events[i].seq, trace.events[i - 1].seq);
+    assert(trace.events[i].time >= trace.events[i - 1].time);
+  }
+  assert(trace.text.includes('write 5 B "hello" → true'), trace.text);
+});
+
+Deno.test("watch records UDP: bind, send with target and callback result, message with rinfo", async () => {
+  await using lab = await Lab.open("lab_test: udp");
+  const receiver = lab.watch(dgram.createSocket("udp4"), "receiver");
+  receiver.bind(lab.port(0, { transport: "udp" }), HOST);
+  const listening = await lab.until("receiver", "listening");
+  const sender = lab.watch(dgram.createSocket("udp4"), "sender");
+  const payload = Buffer.from("0123456789");
+  sender.send(payload, 2, 5, listening.local!.port, HOST, () => {});
+  const sent = await lab.until("sender", "sent");
+  const message = await lab.until("receiver", "message");
+  assertEquals(sent.bytes, 5);
+  const send = lab.events("sender").find((e) => e.name === "send")!;
+  assertEquals([send.bytes, send.preview, send.remote?.port], [5, "23456", listening.local!.port]);
+  assertEquals([message.bytes, message.preview], [5, "23456"]);
+  assertEquals(message.remote?.address, HOST);
+  assertEquals(message.remote?.port, sender.address().port);
+  assertEquals(message.remote?.family, "IPv4");
+});
+
+Deno.test("a watched method returns and throws exactly what the original does", async () => {
+  await using lab = await Lab.open("lab_test: transparency");
+  const plain = dgram.createSocket("udp4");
+  const watched = lab.watch(dgram.createSocket("udp4"), "udp");
+  try {
+    plain.bind(0, HOST);
+    watched.bind(0, HOST);
+    await Promise.all([
+      new Promise((r) => plain.once("listening", r)),
+      lab.until("udp", "listening"),
+    ]);
+    const expected = captureError(() => plain.setTTL(0));
+    const actual = captureError(() => watched.setTTL(0));
+    assert(actual !== undefined && expected !== undefined);
+    assertEquals(actual.constructor, expected.constructor);
+    assertEquals([actual.code, actual.message], [expected.code, expected.message]);
+    const failed = lab.events("udp").find((e) => e.name === "setTTL")!;
+    assertEquals(failed.code, expected.code);
+    assertStrictEquals(watched.setTTL(64), plain.setTTL(64));
+    assertStrictEquals(watched.address().address, HOST);
+  } finally {
+    plain.close();
+  }
+});
+
+function captureError(fn: () => unknown): (Error & { code?: string }) | undefined {
+  try {
+    fn();
+  } catch (error) {
+    return error as Error & { code?: string };
+  }
+  return undefined;
+}
+
+Deno.test("a paused socket stays paused when watched, and everything arrives after resume", async () => {
+  await using lab = await Lab.open("lab_test: paused");
+  let accepted: net.Socket | undefined;
+  const server = lab.watch(
+    net.createServer((socket) => {
+      accepted = socket;
+      socket.pause();
+    }),
+    "server",
+  );
+  const port = await listenOn(lab, server);
+  const client = lab.watch(net.connect(port, HOST), "client");
+  await lab.until("client", "connect");
+  const payload = "x".repeat(32 * 1024);
+  client.write(payload);
+  await lab.until("server#1", "pause");
+  await new Promise((r) => setTimeout(r, 150));
+  assert(accepted !== undefined);
+  assert(accepted.isPaused(), "the watched socket was resumed by watching");
+  assertStrictEquals(accepted.readableFlowing, false);
+  assertEquals(lab.events("server#1").filter((e) => e.name === "data").length, 0);
+
+  let received = 0;
+  accepted.on("data", (chunk: Buffer) => received += chunk.length);
+  accepted.resume();
+  await lab.until("server#1", "data", { where: (e) => e.counters?.bytesRead === payload.length });
+  assertEquals(received, payload.length);
+});
+
+/** Runs one scenario and returns the order of the events its listeners saw. */
+async function scenario(lab: Lab | undefined): Promise<string[]> {
+  const seen: string[] = [];
+  const listen = (emitter: net.Socket | net.Server, who: string, names: string[]) => {
+    for (const name of names) emitter.on(name, () => seen.push(`${who}:${name}`));
+  };
+  const done = Promise.withResolvers<void>();
+  let server = net.createServer({ allowHalfOpen: true }, (socket) => {
+    listen(socket, "accepted", ["end", "finish", "close"]);
+    socket.on("data", (d) => socket.write(d));
+    socket.on("end", () => socket.end("bye"));
+  });
+  if (lab) server = lab.watch(server, "server");
+  listen(server, "server", ["listening", "connection", "close"]);
+  server.listen(0, HOST);
+  await new Promise((r) => server.once("listening", r));
+  let client = net.connect((server.address() as net.AddressInfo).port, HOST);
+  if (lab) client = lab.watch(client, "client");
+  listen(client, "client", ["connect", "ready", "end", "finish", "close"]);
+  client.on("data", () => seen.push("client:data"));
+  client.once("connect", () => client.end("hello"));
+  client.on("close", () => server.close(() => done.resolve()));
+  await done.promise;
+  return seen;
+}
+
+Deno.test("a scenario gives the same event order watched and unwatched", async () => {
+  const unwatched = await scenario(undefined);
+  await using lab = await Lab.open("lab_test: order");
+  const watched = await scenario(lab);
+  assertEquals(watched, unwatched);
+  assertGreater(lab.events().length, unwatched.length);
+});
+
+Deno.test("re-opening a lab with the same title closes the previous one, so its port binds again", async () => {
+  const first = await Lab.open("lab_test: reopen");
+  const port = first.port(0);
+  const server = first.watch(net.createServer(), "server");
+  server.listen(port, HOST);
+  await first.until("server", "listening");
+  const client = first.watch(net.connect(port, HOST), "client");
+  await first.until("client", "connect");
+
+  await using second = await Lab.open("lab_test: reopen");
+  assert(first.closed);
+  assertFalse(server.listening);
+  assert(client.destroyed);
+  assertEquals(second.port(port), port, "the previous lab's port is free again");
+  const again = second.watch(net.createServer(), "server");
+  again.listen(port, HOST);
+  const listening = await second.until("server", "listening");
+  assertEquals(listening.local?.port, port);
+});
+
+Deno.test("lab.close() closes every watched server and socket, restores them, and is idempotent", async () => {
+  const lab = await Lab.open("lab_test: close");
+  const server = lab.watch(net.createServer(), "server");
+  const port = await listenOn(lab, server);
+  const client = lab.watch(net.connect(port, HOST), "client");
+  const udp = lab.watch(dgram.createSocket("udp4"), "udp");
+  udp.bind(0, HOST);
+  await lab.until("client", "connect");
+  await lab.until("udp", "listening");
+  const pending = lab.until("client", "data", { timeoutMs: 60_000 });
+  const closing = lab.close();
+  assertStrictEquals(lab.close(), closing);
+  await assertRejects(() => pending, Error, "closed before");
+  await closing;
+  for (const label of ["server", "server#1", "client", "udp"]) {
+    assert(lab.events(label).some((e) => e.name === "close"), `${label} did not close`);
+  }
+  assertFalse(Object.hasOwn(client, "write"), "methods are restored");
+  assertFalse(Object.hasOwn(server, "emit"));
+  assertThrows(() => lab.port(), Error, "is closed");
+});
+
+Deno.test("until() resolves with an event that already happened, counts, and filters", async () => {
+  await using lab = await Lab.open("lab_test: until");
+  const udp = lab.watch(dgram.createSocket("udp4"), "udp");
+  udp.bind(0, HOST);
+  await lab.until("udp", "listening");
+  const again = await lab.until("udp", "listening");
+  assertEquals(again.name, "listening");
+  const port = udp.address().port;
+  for (const text of ["a", "bb", "ccc"]) {
+    // one at a time: Deno's node:dgram may deliver a burst out of order
+    udp.send(text, port, HOST);
+    await lab.until("udp", "message", { where: (e) => e.preview === text });
+  }
+  const third = await lab.until("udp", "message", { count: 3 });
+  assertEquals(third.preview, "ccc");
+  const two = await lab.until("udp", "message", { where: (e) => e.bytes === 2 });
+  assertEquals(two.preview, "bb");
+});
+
+Deno.test("until() times out with a message listing the label's last events", async () => {
+  await using lab = await Lab.open("lab_test: until timeout");
+  const udp = lab.watch(dgram.createSocket("udp4"), "udp");
+  udp.bind(0, HOST);
+  await lab.until("udp", "listening");
+  const error = await assertRejects(
+    () => lab.until("udp", "message", { timeoutMs: 30 }),
+    UntilTimeoutError,
+    'no "message" on "udp" within 30 ms',
+  );
+  assertMatch(error.message, /last events for "udp": #\d+ [\d.]+ ms bind .*listening/);
+  assertEquals(error.lastEvents.map((e: TraceEvent) => e.name), ["bind", "listening"]);
+  await assertRejects(
+    () => lab.until("server#1", "data", { timeoutMs: 10 }),
+    TypeError,
+    'unknown label "server#1"; watched labels are "udp"',
+  );
+});
+
+Deno.test("the trace is bounded: old events are dropped and counted", async () => {
+  await using lab = await Lab.open("lab_test: bounded", { maxEvents: 50 });
+  const udp = lab.watch(dgram.createSocket("udp4"), "udp");
+  udp.bind(0, HOST);
+  await lab.until("udp", "listening");
+  for (let i = 0; i < 100; i++) udp.setTTL(1 + (i % 200));
+  const trace = lab.trace;
+  assertEquals(trace.events.length, 50);
+  assertEquals(trace.dropped, 52); // bind + listening + 100 setTTL − 50 kept
+  assertEquals(trace.events.at(-1)!.seq, 102);
+  assertEquals(trace.events[0].seq, 53);
+  assertMatch(trace.text, /52 older events dropped/);
+});
+
+Deno.test("bad input is refused with an error that names it", async (t) => {
+  await using lab = await Lab.open("lab_test: bad input");
+  await t.step("ports", () => {
+    assertThrows(
+      () => lab.port(-1),
+      RangeError,
+      "preferred must be an integer from 0 to 65535, got -1",
+    );
+    assertThrows(() => lab.port(65536), RangeError, "got 65536");
+    assertThrows(() => lab.port(1.5), RangeError, "got 1.5");
+    assertThrows(() => lab.port("http" as unknown as number), TypeError, 'got "http"');
+    assertThrows(
+      () => lab.port(0, { transport: "sctp" as "tcp" }),
+      TypeError,
+      'options.transport must be "tcp" or "udp", got "sctp"',
+    );
+  });
+  await t.step("watching something that is not a socket", () => {
+    assertThrows(
+      () => lab.watch({} as net.Socket, "x"),
+      TypeError,
+      "target must be a net.Server, net.Socket or dgram.Socket, got an object of type Object",
+    );
+    assertThrows(() => lab.watch(42 as unknown as net.Socket, "x"), TypeError, "got number 42");
+  });
+  await t.step("labels", () => {
+    const server = lab.watch(net.createServer(), "server");
+    assertThrows(
+      () => lab.watch(net.createServer(), "server"),
+      Error,
+      'label "server" is already used',
+    );
+    assertThrows(() => lab.watch(net.createServer(), "a#1"), TypeError, 'without "#", got "a#1"');
+    assertStrictEquals(
+      lab.watch(server, "server"),
+      server,
+      "watching twice under one label is a no-op",
+    );
+    assertThrows(() => lab.watch(server, "other"), Error, 'already watched as "server"');
+  });
+  await t.step("unknown label in until", async () => {
+    await assertRejects(() => lab.until("nobody", "close"), TypeError, 'unknown label "nobody"');
+    await assertRejects(
+      () => lab.until("server", ""),
+      TypeError,
+      "name must be an event or method name",
+    );
+    await assertRejects(
+      () => lab.until("server", "close", { timeoutMs: -1 }),
+      RangeError,
+      "timeoutMs must be a number of ms >= 0, got -1",
+    );
+  });
+  await t.step("titles and options", async () => {
+    await assertRejects(() => Lab.open(""), TypeError, "title must be a non-empty string");
+    await assertRejects(
+      () => Lab.open("x", { network: "internet" as "lan" }),
+      TypeError,
+      'options.network must be "loopback" or "lan", got "internet"',
+    );
+    await assertRejects(
+      () => Lab.open("x", { maxEvents: 0 }),
+      RangeError,
+      "maxEvents must be a positive integer",
+    );
+  });
+  await t.step("describe", () => {
+    assertThrows(
+      () => lab.describe("ghost"),
+      TypeError,
+      'expected a watched object or the label of one, got "ghost"',
+    );
+  });
+});
+
+Deno.test("lab.port() prefers the notes' port, never hands out one port twice, and checks UDP", async () => {
+  await using lab = await Lab.open("lab_test: ports");
+  const a = lab.port(0);
+  const b = lab.port(a);
+  assert(a !== b, "a port handed out is not handed out again");
+  using taken = Deno.listen({ hostname: "0.0.0.0", port: 0 });
+  const busy = (taken.addr as Deno.NetAddr).port;
+  assert(lab.port(busy) !== busy, "a busy port is not returned");
+  const udp = Deno.listenDatagram({ hostname: "0.0.0.0", port: 0, transport: "udp" });
+  try {
+    const busyUdp = (udp.addr as Deno.NetAddr).port;
+    assert(lab.port(busyUdp, { transport: "udp" }) !== busyUdp);
+  } finally {
+    udp.close();
+  }
+  assert(lab.ports.has(a) && lab.ports.has(b));
+});
+
+Deno.test("describe() summarizes a watched object and displays as HTML and text", async () => {
+  await using lab = await Lab.open("lab_test: describe");
+  const server = lab.watch(net.createServer(), "server");
+  assertEquals(lab.describe(server).summary.state, "not listening");
+  const port = await listenOn(lab, server);
+  const figure = lab.describe("server");
+  assertEquals(figure.summary.state, "listening");
+  assertEquals(figure.summary.local?.port, port);
+  const bundle = (figure as unknown as Record<symbol, () => Record<string, string>>)[
+    Symbol.for("Jupyter.display")
+  ]();
+  assertMatch(bundle["text/html"], /<table[^>]*>.*listening/);
+  assertMatch(bundle["text/plain"], /state\s+listening/);
+  assertMatch(Deno.inspect(lab.trace), /trace “lab_test: describe”: 2 events/);
+});
