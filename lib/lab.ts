@@ -9,6 +9,8 @@ import type net from "node:net";
 import type dgram from "node:dgram";
 import type { TraceEvent } from "./event.ts";
 import { EventLog } from "./event_log.ts";
+import { type DatagramFlow, DatagramLedger } from "./datagram_ledger.ts";
+import { renderDatagramHtml, renderDatagramText } from "./render/datagram_table.ts";
 import type { NetworkScope } from "./guard.ts";
 import { assertPort, describeValue, findFreePort, type Transport } from "./port.ts";
 import {
@@ -171,6 +173,7 @@ export class Lab implements AsyncDisposable {
   #closing: Promise<void> | undefined;
   #closeTimeoutMs: number;
   #sink: WatchSink;
+  #ledger = new DatagramLedger();
 
   private constructor(title: string, options: LabOptions) {
     this.title = title;
@@ -181,6 +184,11 @@ export class Lab implements AsyncDisposable {
       network: this.network,
       record: (draft) => this.#record(draft),
       adopt: (watched) => void this.#watched.set(watched.label, watched),
+      failed: (draft) => {
+        if (draft.kind === "udp-socket" && draft.name === "send" && draft.remote) {
+          this.#ledger.unsend(draft.label!, draft.remote.port);
+        }
+      },
     };
   }
 
@@ -335,6 +343,12 @@ export class Lab implements AsyncDisposable {
     draft.time = Math.round((performance.now() - this.#t0) * 1000) / 1000;
     const event = draft as TraceEvent;
     this.#log.push(event);
+    if (event.kind === "udp-socket") {
+      this.#ledger.add(event);
+      if (event.name === "sent" && event.code !== undefined && event.remote !== undefined) {
+        this.#ledger.unsend(event.label, event.remote.port);
+      }
+    }
     if (this.#waiters.size > 0) {
       for (const waiter of this.#waiters) {
         if (waiter.label === event.label && waiter.name === event.name) {
@@ -561,6 +575,36 @@ export class Lab implements AsyncDisposable {
   async sockets(): Promise<SocketTableView> {
     const table = await readKernelSockets({ ports: this.ports });
     return new SocketTableView(table);
+  }
+
+  /**
+   * UDP accounting between watched sockets: for each sender → receiver pair,
+   * datagrams sent (sends that did not fail), received, and lost. Counted as
+   * events are recorded, so the totals hold even when the trace has dropped
+   * old events. Loss is reported, never hidden.
+   *
+   * @example Usage
+   * ```ts
+   * import dgram from "node:dgram";
+   * import { Lab } from "socketlab";
+   * await using lab = await Lab.open("datagrams");
+   * const a = lab.watch(dgram.createSocket("udp4"), "a");
+   * a.bind(0, "127.0.0.1");
+   * await lab.until("a", "listening");
+   * a.send("ping", a.address().port, "127.0.0.1");
+   * await lab.until("a", "message");
+   * console.log(lab.datagrams().flows); // [{ from: "a", to: "a", sent: 1, received: 1, lost: 0 }]
+   * ```
+   *
+   * @returns A figure (HTML table with a text fallback); `flows` holds the plain data.
+   */
+  datagrams(): Figure & { readonly flows: DatagramFlow[] } {
+    const flows = this.#ledger.flows();
+    const figure = new Figure({
+      "text/html": renderDatagramHtml(flows),
+      "text/plain": renderDatagramText(flows),
+    });
+    return Object.assign(figure, { flows });
   }
 
   /**

@@ -41,3 +41,5 @@ export * from "./render/sequence_diagram.ts";
 export * from "./render/backpressure_chart.ts";
 export * from "./render/socket_table.ts";
 export * from "./render/bar_chart.ts";
+export * from "./datagram_ledger.ts";
+export * from "./render/datagram_table.ts";

@@ -42,6 +42,8 @@ export interface WatchSink {
   record(draft: EventDraft): EventDraft;
   /** Called with every newly watched object (the ones passed in and accepted sockets). */
   adopt(watched: Watched): void;
+  /** Called when a recorded call then threw (its draft now has `code` and `message`). */
+  failed?(draft: EventDraft): void;
 }
 
 /** Everything the lab needs to know about one watched object. */
@@ -181,6 +183,8 @@ export function instrument(
     remote: undefined as Address | undefined,
     multicastInterface: undefined as string | undefined,
     guardError: undefined as LoopbackGuardError | undefined,
+    /** UDP sends Node queued until the implicit bind completes; it replays them. */
+    queuedSends: 0,
   };
   const watched: Watched = {
     label,
@@ -359,13 +363,28 @@ export function instrument(
      * errors still go where Node sends them.
      */
     callbackResult?: (draft: EventDraft, results: unknown[]) => void;
+    /**
+     * Whether this call is Node replaying an earlier call it had queued (a
+     * UDP `send` before the socket was bound is queued and made again after
+     * `listening`): it passes through without a second record.
+     */
+    replay?: (args: unknown[]) => boolean;
   }
   const wrap = (name: string, options: WrapOptions = {}) => {
     const original = obj[name];
     if (typeof original !== "function") return;
-    const { describe = summarizeArgs, guard, after, callbackResult } = options;
+    const { describe = summarizeArgs, guard, after, callbackResult, replay } = options;
+    const passThrough = (self: unknown, args: unknown[]) => {
+      state.depth++;
+      try {
+        return Reflect.apply(original, self, args);
+      } finally {
+        state.depth--;
+      }
+    };
     define(name, function (this: unknown, ...args: unknown[]): unknown {
       if (state.depth > 0) return Reflect.apply(original, this, args);
+      if (replay?.(args)) return passThrough(this, args);
       let draft: EventDraft;
       try {
         draft = { source: "call", name, ...endpoints(), ...describe(args) };
@@ -396,6 +415,7 @@ export function instrument(
         result = Reflect.apply(original, this, args);
       } catch (error) {
         Object.assign(draft, errorFields(error));
+        sink.failed?.(draft);
         throw error;
       } finally {
         state.depth--;
@@ -422,6 +442,14 @@ export function instrument(
     });
   };
   for (const name of SILENT_CALLS) silence(name);
+  const isBound = () => {
+    try {
+      (target as dgram.Socket).address();
+      return true;
+    } catch {
+      return false;
+    }
+  };
 
   if (kind === "tcp-server") {
     for (const name of SERVER_CALLS) {
@@ -467,6 +495,14 @@ export function instrument(
         case "send":
           wrap(name, {
             describe: sendFields,
+            replay: (args) => {
+              if (state.queuedSends === 0 || !Array.isArray(args[0]) || !isBound()) return false;
+              state.queuedSends--;
+              return true;
+            },
+            after: () => {
+              if (!isBound()) state.queuedSends++;
+            },
             guard: (args) => ({
               operation: "send",
               address: parseSend(args).address,

@@ -396,3 +396,33 @@ Deno.test("describe() summarizes a watched object and displays as HTML and text"
   assertMatch(bundle["text/plain"], /state\s+listening/);
   assertMatch(Deno.inspect(lab.trace), /trace “lab_test: describe”: 2 events/);
 });
+
+Deno.test("datagrams() counts sent, received and lost per sender → receiver, beyond the trace bound", async () => {
+  await using lab = await Lab.open("lab_test: datagrams", { maxEvents: 10 });
+  const receiver = lab.watch(dgram.createSocket("udp4"), "receiver");
+  receiver.bind(0, HOST);
+  const port = (await lab.until("receiver", "listening")).local!.port;
+  const sender = lab.watch(dgram.createSocket("udp4"), "sender");
+  for (let i = 0; i < 20; i++) {
+    sender.send(`d${i}`, port, HOST);
+    await lab.until("receiver", "message", { where: (e) => e.preview === `d${i}` });
+  }
+  // one datagram to a port nobody listens on any more is sent but never received
+  const closed = lab.watch(dgram.createSocket("udp4"), "closed");
+  closed.bind(0, HOST);
+  const nobody = (await lab.until("closed", "listening")).local!.port;
+  closed.close();
+  await lab.until("closed", "close");
+  sender.send("lost", nobody, HOST);
+  await lab.until("sender", "send", { where: (e) => e.preview === "lost" });
+  const flows = lab.datagrams().flows;
+  assertEquals(flows, [
+    { from: "sender", to: "closed", sent: 1, received: 0, lost: 1 },
+    { from: "sender", to: "receiver", sent: 20, received: 20, lost: 0 },
+  ]);
+  assert(lab.trace.dropped > 0, "the counts do not depend on the kept events");
+  assertMatch(lab.datagrams().text, /sender\s+closed\s+1\s+0\s+1\s+100\.0 %/);
+  // a send that throws is not counted
+  assertThrows(() => sender.send("x", 70000, HOST));
+  assertEquals(lab.datagrams().flows.reduce((n, f) => n + f.sent, 0), 21);
+});

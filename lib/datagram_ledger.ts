@@ -1,0 +1,131 @@
+/**
+ * Counting UDP datagrams sent and received between watched sockets, so a
+ * lab reports loss instead of hiding it. The ledger counts as events are
+ * recorded, so its totals stay right even when the trace drops old events.
+ *
+ * @module
+ */
+
+import type { TraceEvent } from "./event.ts";
+
+/**
+ * One sender → receiver pair of watched UDP sockets.
+ *
+ * @example Usage
+ * ```ts
+ * import type { DatagramFlow } from "socketlab";
+ * const flow: DatagramFlow = { from: "client", to: "server", sent: 100, received: 98, lost: 2 };
+ * ```
+ */
+export interface DatagramFlow {
+  /** The sender's label. */
+  readonly from: string;
+  /** The receiver's label. */
+  readonly to: string;
+  /** Datagrams the sender handed to the OS for the receiver's port (sends that did not fail). */
+  readonly sent: number;
+  /** Datagrams the receiver got from the sender's port. */
+  readonly received: number;
+  /** `sent − received` when positive: datagrams that never arrived (or have not yet). */
+  readonly lost: number;
+}
+
+/**
+ * Counts datagrams per sender and receiver, from recorded events.
+ *
+ * @example Usage
+ * ```ts
+ * import { DatagramLedger } from "socketlab";
+ * import { assertEquals } from "@std/assert";
+ * const ledger = new DatagramLedger();
+ * const base = { seq: 0, time: 0, kind: "udp-socket", source: "event" } as const;
+ * ledger.add({ ...base, label: "a", name: "listening", local: { address: "127.0.0.1", port: 5000 } });
+ * ledger.add({ ...base, label: "b", name: "listening", local: { address: "127.0.0.1", port: 6000 } });
+ * ledger.add({ ...base, label: "a", source: "call", name: "send", remote: { address: "127.0.0.1", port: 6000 } });
+ * assertEquals(ledger.flows(), [{ from: "a", to: "b", sent: 1, received: 0, lost: 1 }]);
+ * ```
+ */
+export class DatagramLedger {
+  /** label → local ports it used */
+  #ports = new Map<string, Set<number>>();
+  /** sender label → target port → count */
+  #sent = new Map<string, Map<number, number>>();
+  /** receiver label → source port → count */
+  #received = new Map<string, Map<number, number>>();
+
+  /**
+   * Takes one recorded event into account (non-UDP events are ignored).
+   *
+   * @param event A recorded event.
+   */
+  add(event: TraceEvent): void {
+    if (event.kind !== "udp-socket") return;
+    if (event.local !== undefined) this.#portsOf(event.label).add(event.local.port);
+    if (event.source === "call" && event.name === "send" && event.remote !== undefined) {
+      if (event.code !== undefined) return; // refused or thrown synchronously
+      bump(this.#sent, event.label, event.remote.port, 1);
+    } else if (event.name === "message" && event.remote !== undefined) {
+      bump(this.#received, event.label, event.remote.port, 1);
+    }
+  }
+
+  /**
+   * Takes back a send that failed after it was counted (it threw, or its
+   * callback reported an error).
+   *
+   * @param label The sender's label.
+   * @param port The target port.
+   */
+  unsend(label: string, port: number): void {
+    bump(this.#sent, label, port, -1);
+  }
+
+  /**
+   * Every sender → receiver pair with at least one datagram sent or received.
+   *
+   * @returns The flows, sorted by sender then receiver.
+   */
+  flows(): DatagramFlow[] {
+    const flows: DatagramFlow[] = [];
+    const labels = [
+      ...new Set([...this.#sent.keys(), ...this.#received.keys(), ...this.#ports.keys()]),
+    ]
+      .sort();
+    for (const from of labels) {
+      for (const to of labels) {
+        if (from === to && !this.#selfTraffic(from)) continue;
+        const toPorts = this.#ports.get(to) ?? new Set<number>();
+        const fromPorts = this.#ports.get(from) ?? new Set<number>();
+        let sent = 0;
+        for (const p of toPorts) sent += this.#sent.get(from)?.get(p) ?? 0;
+        let received = 0;
+        for (const p of fromPorts) received += this.#received.get(to)?.get(p) ?? 0;
+        if (sent === 0 && received === 0) continue;
+        flows.push({ from, to, sent, received, lost: Math.max(0, sent - received) });
+      }
+    }
+    return flows;
+  }
+
+  #selfTraffic(label: string): boolean {
+    const ports = this.#ports.get(label);
+    if (ports === undefined) return false;
+    for (const p of ports) {
+      if ((this.#sent.get(label)?.get(p) ?? 0) > 0) return true;
+      if ((this.#received.get(label)?.get(p) ?? 0) > 0) return true;
+    }
+    return false;
+  }
+
+  #portsOf(label: string): Set<number> {
+    let ports = this.#ports.get(label);
+    if (ports === undefined) this.#ports.set(label, ports = new Set());
+    return ports;
+  }
+}
+
+function bump(map: Map<string, Map<number, number>>, label: string, port: number, by: number) {
+  let inner = map.get(label);
+  if (inner === undefined) map.set(label, inner = new Map());
+  inner.set(port, (inner.get(port) ?? 0) + by);
+}
