@@ -57,6 +57,31 @@ export class Figure {
     this.bundle = bundle;
   }
 
+  /**
+   * A figure for an SVG drawing. It is shown as HTML with the SVG inline, not
+   * as `image/svg+xml`: JupyterLab puts SVG images in an `<img>`, where
+   * `currentColor` is always black and the drawing is lost on a dark theme;
+   * inline, it takes the page's text colour.
+   *
+   * @example Usage
+   * ```ts
+   * import { Figure } from "socketlab";
+   * const figure = Figure.fromSvg('<svg xmlns="http://www.w3.org/2000/svg"/>', "an empty drawing");
+   * console.log(figure.svg !== undefined); // true
+   * ```
+   *
+   * @param svg The SVG document.
+   * @param text The plain-text fallback.
+   * @returns The figure.
+   */
+  static fromSvg(svg: string, text: string): Figure {
+    const figure = new Figure({ "text/html": svg, "text/plain": text });
+    figure.#svg = svg;
+    return figure;
+  }
+
+  #svg: string | undefined;
+
   /** The plain-text form. */
   get text(): string {
     return this.bundle["text/plain"];
@@ -67,9 +92,9 @@ export class Figure {
     return this.bundle["text/html"];
   }
 
-  /** The SVG form, if any. */
+  /** The SVG drawing, if the figure is one. */
   get svg(): string | undefined {
-    return this.bundle["image/svg+xml"];
+    return this.#svg ?? this.bundle["image/svg+xml"];
   }
 
   /**

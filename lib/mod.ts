@@ -34,7 +34,7 @@ export * from "./display.ts";
 export * from "./render/event_text.ts";
 export * from "./render/trace_table.ts";
 export * from "./render/summary.ts";
-export * from "./render/html.ts";
+export { ACCENT, escapeXml } from "./render/svg.ts";
 export * from "./proc_net.ts";
 export * from "./kernel_sockets.ts";
 export * from "./render/sequence_diagram.ts";

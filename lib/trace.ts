@@ -8,7 +8,7 @@
 import type { TraceEvent } from "./event.ts";
 import { denoInspect, Figure, jupyterDisplay, type MimeBundle } from "./display.ts";
 import { renderTraceHtml, renderTraceText } from "./render/trace_table.ts";
-import { renderSequenceDiagram } from "./render/sequence_diagram.ts";
+import { renderSequenceDiagram, renderSequenceText } from "./render/sequence_diagram.ts";
 
 /**
  * What a {@linkcode Trace} is made from.
@@ -93,10 +93,7 @@ export class Trace {
    * @returns A figure (SVG with a text fallback).
    */
   diagram(): Figure {
-    return new Figure({
-      "image/svg+xml": renderSequenceDiagram(this.events),
-      "text/plain": this.text,
-    });
+    return Figure.fromSvg(renderSequenceDiagram(this.events), renderSequenceText(this.events));
   }
 
   /** The trace as a text table. */

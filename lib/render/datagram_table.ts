@@ -5,7 +5,7 @@
  */
 
 import type { DatagramFlow } from "../datagram_ledger.ts";
-import { escapeHtml } from "./html.ts";
+import { escapeXml } from "./svg.ts";
 
 function percent(flow: DatagramFlow): string {
   return flow.sent === 0 ? "–" : `${((100 * flow.lost) / flow.sent).toFixed(1)} %`;
@@ -26,8 +26,8 @@ function percent(flow: DatagramFlow): string {
 export function renderDatagramHtml(flows: readonly DatagramFlow[]): string {
   if (flows.length === 0) return "<p><i>no datagrams between watched sockets yet</i></p>";
   const rows = flows.map((f) =>
-    `<tr><td>${escapeHtml(f.from)}</td><td>${
-      escapeHtml(f.to)
+    `<tr><td>${escapeXml(f.from)}</td><td>${
+      escapeXml(f.to)
     }</td><td>${f.sent}</td><td>${f.received}</td><td${
       f.lost > 0 ? ' style="color:#d9534f;font-weight:bold"' : ""
     }>${f.lost}</td><td>${percent(f)}</td></tr>`

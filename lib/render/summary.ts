@@ -6,7 +6,7 @@
 
 import type { Address, Counters, EndpointKind, TraceEvent } from "../event.ts";
 import { describeCounters, describeEvent, formatAddress } from "./event_text.ts";
-import { escapeHtml } from "./html.ts";
+import { escapeXml } from "./svg.ts";
 
 /**
  * Plain data describing one watched object right now.
@@ -72,8 +72,8 @@ function fields(summary: EndpointSummary): Array<[string, string]> {
  */
 export function renderSummaryHtml(summary: EndpointSummary): string {
   const rows = fields(summary).map(([k, v]) =>
-    `<tr><th style="text-align:left;padding-right:1em">${escapeHtml(k)}</th><td>${
-      escapeHtml(v)
+    `<tr><th style="text-align:left;padding-right:1em">${escapeXml(k)}</th><td>${
+      escapeXml(v)
     }</td></tr>`
   );
   return `<table class="socketlab-summary" style="font-family:monospace;font-size:12px">${

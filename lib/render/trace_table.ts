@@ -6,7 +6,7 @@
 
 import type { TraceEvent } from "../event.ts";
 import { describeCounters, describeEvent } from "./event_text.ts";
-import { escapeHtml } from "./html.ts";
+import { escapeXml } from "./svg.ts";
 
 /**
  * Options for {@linkcode renderTraceHtml} and {@linkcode renderTraceText}.
@@ -68,15 +68,15 @@ export function renderTraceHtml(
   const row = (e: TraceEvent) =>
     `<tr class="${e.source}${e.code !== undefined ? " failed" : ""}"><td>${e.seq}</td><td>${
       e.time.toFixed(1)
-    }</td><td>${escapeHtml(e.label)}</td><td>${e.source}</td><td>${
-      escapeHtml(describeEvent(e))
-    }</td><td>${escapeHtml(describeCounters(e.counters))}</td></tr>`;
+    }</td><td>${escapeXml(e.label)}</td><td>${e.source}</td><td>${
+      escapeXml(describeEvent(e))
+    }</td><td>${escapeXml(describeCounters(e.counters))}</td></tr>`;
   const gap = omitted === 0
     ? ""
     : `<tr><td colspan="6" style="text-align:center">… ${omitted} events not shown …</td></tr>`;
   return [
     `<div class="socketlab-trace">`,
-    `<p style="font-weight:bold;margin:0 0 4px 0">${escapeHtml(heading(events, options))}</p>`,
+    `<p style="font-weight:bold;margin:0 0 4px 0">${escapeXml(heading(events, options))}</p>`,
     `<table style="border-collapse:collapse;font-family:monospace;font-size:12px">`,
     `<thead><tr><th>seq</th><th>ms</th><th>label</th><th>kind</th><th>what</th><th>counters</th></tr></thead>`,
     `<tbody>`,
