@@ -75,7 +75,7 @@ export interface PortOptions {
  * @example Usage
  * ```ts
  * import type { UntilOptions } from "socketlab";
- * const options: UntilOptions = { timeoutMs: 2000, count: 3, where: (e) => e.source === "event" };
+ * const options: UntilOptions = { timeoutMs: 2000, count: 3, where: (e) => e.source === "event", after: 0 };
  * ```
  */
 export interface UntilOptions {
@@ -85,6 +85,8 @@ export interface UntilOptions {
   readonly count?: number;
   /** Only events for which this returns `true` match. */
   readonly where?: (event: TraceEvent) => boolean;
+  /** Only events recorded after this sequence number match (see {@linkcode Lab.mark}). */
+  readonly after?: number;
 }
 
 /**
@@ -119,6 +121,7 @@ interface Waiter {
   label: string;
   name: string;
   where?: (event: TraceEvent) => boolean;
+  after: number;
   remaining: number;
   resolve: (event: TraceEvent) => void;
   reject: (error: Error) => void;
@@ -351,7 +354,9 @@ export class Lab implements AsyncDisposable {
     }
     if (this.#waiters.size > 0) {
       for (const waiter of this.#waiters) {
-        if (waiter.label === event.label && waiter.name === event.name) {
+        if (
+          waiter.label === event.label && waiter.name === event.name && event.seq > waiter.after
+        ) {
           if (waiter.where !== undefined && !safeTest(waiter.where, event)) continue;
           if (--waiter.remaining === 0) {
             this.#waiters.delete(waiter);
@@ -418,12 +423,20 @@ export class Lab implements AsyncDisposable {
         new RangeError(`lab.until(): options.count must be a positive integer, got ${count}`),
       );
     }
+    const after = options.after ?? 0;
+    if (!Number.isInteger(after) || after < 0) {
+      return Promise.reject(
+        new RangeError(
+          `lab.until(): options.after must be a sequence number (an integer >= 0), got ${after}`,
+        ),
+      );
+    }
     if (this.closed) {
       return Promise.reject(new Error(`lab.until(): lab "${this.title}" is closed`));
     }
     let seen = 0;
     for (const event of this.#log.toArray()) {
-      if (event.label === label && event.name === name) {
+      if (event.label === label && event.name === name && event.seq > after) {
         if (options.where !== undefined && !safeTest(options.where, event)) continue;
         if (++seen === count) return Promise.resolve(event);
       }
@@ -433,6 +446,7 @@ export class Lab implements AsyncDisposable {
       label,
       name,
       where: options.where,
+      after,
       remaining: count - seen,
       resolve,
       reject,
@@ -460,6 +474,30 @@ export class Lab implements AsyncDisposable {
     };
     this.#waiters.add(waiter);
     return promise;
+  }
+
+  /**
+   * The sequence number of the last record so far: pass it as `after` to
+   * `until()` to wait only for what happens from now on.
+   *
+   * @example Usage
+   * ```ts
+   * import dgram from "node:dgram";
+   * import { Lab } from "socketlab";
+   * await using lab = await Lab.open("mark");
+   * const udp = lab.watch(dgram.createSocket("udp4"), "udp");
+   * udp.bind(0, "127.0.0.1");
+   * await lab.until("udp", "listening");
+   * const mark = lab.mark();
+   * udp.send("again", udp.address().port, "127.0.0.1");
+   * const message = await lab.until("udp", "message", { after: mark });
+   * console.log(message.seq > mark); // true
+   * ```
+   *
+   * @returns The last sequence number handed out (0 before any record).
+   */
+  mark(): number {
+    return this.#seq;
   }
 
   #knowsLabel(label: string): boolean {

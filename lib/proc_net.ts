@@ -114,6 +114,8 @@ export interface ProcNetRow {
   readonly uid: number;
   /** Socket inode (0 for TIME_WAIT sockets and connections not yet accepted). */
   readonly inode: number;
+  /** UDP only: datagrams the kernel dropped at this socket (receive buffer full, ...). */
+  readonly drops?: number;
 }
 
 /**
@@ -280,6 +282,9 @@ function parseLine(line: string, protocol: ProcNetProtocol, littleEndian: boolea
     retransmits: parseHex(f[6], "retrnsmt"),
     uid: parseDecimal(f[7], "uid"),
     inode: parseDecimal(f[9], "inode"),
+    ...(protocol.startsWith("udp") && f.length >= 13
+      ? { drops: parseDecimal(f[12], "drops") }
+      : {}),
   };
 }
 

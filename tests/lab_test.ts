@@ -253,6 +253,16 @@ Deno.test("until() resolves with an event that already happened, counts, and fil
   assertEquals(third.preview, "ccc");
   const two = await lab.until("udp", "message", { where: (e) => e.bytes === 2 });
   assertEquals(two.preview, "bb");
+  const mark = lab.mark();
+  assertEquals(mark, lab.events().at(-1)!.seq);
+  const next = lab.until("udp", "message", { after: mark });
+  udp.send("dddd", port, HOST);
+  assertEquals((await next).preview, "dddd");
+  await assertRejects(
+    () => lab.until("udp", "message", { after: 1.5 }),
+    RangeError,
+    "options.after must be a sequence number (an integer >= 0), got 1.5",
+  );
 });
 
 Deno.test("until() times out with a message listing the label's last events", async () => {

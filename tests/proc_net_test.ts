@@ -247,3 +247,19 @@ Deno.test({
     assert(accepted.localAddr.transport === "tcp");
   },
 });
+
+Deno.test("parseProcNet reads the drops column of UDP sockets", async () => {
+  const text = await Deno.readTextFile(new URL("./fixtures/proc_net/udp", import.meta.url));
+  const rows = parseProcNet(text, "udp");
+  assert(rows.length > 0);
+  for (const row of rows) assertEquals(typeof row.drops, "number");
+  const edited = text.split("\n").map((line, i) => {
+    if (i !== 1) return line;
+    const f = line.trim().split(/\s+/);
+    f[12] = "386";
+    return f.join(" ");
+  }).join("\n");
+  assertEquals(parseProcNet(edited, "udp")[0].drops, 386);
+  const tcp = await Deno.readTextFile(new URL("./fixtures/proc_net/tcp", import.meta.url));
+  assertEquals(parseProcNet(tcp, "tcp")[0].drops, undefined);
+});
