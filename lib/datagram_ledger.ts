@@ -24,7 +24,11 @@ export interface DatagramFlow {
   readonly to: string;
   /** Datagrams the sender handed to the OS for the receiver's port (sends that did not fail). */
   readonly sent: number;
-  /** Datagrams the receiver got from the sender's port. */
+  /**
+   * Datagrams the receiver got from the sender's port. When several watched
+   * sockets that all sent to the receiver share one port (`reuseAddr`), each
+   * is credited with what came from that port.
+   */
   readonly received: number;
   /** `sent − received` when positive: datagrams that never arrived (or have not yet). */
   readonly lost: number;
@@ -81,7 +85,7 @@ export class DatagramLedger {
   }
 
   /**
-   * Every sender → receiver pair with at least one datagram sent or received.
+   * Every sender → receiver pair with at least one datagram sent.
    *
    * @returns The flows, sorted by sender then receiver.
    */
@@ -100,7 +104,9 @@ export class DatagramLedger {
         for (const p of toPorts) sent += this.#sent.get(from)?.get(p) ?? 0;
         let received = 0;
         for (const p of fromPorts) received += this.#received.get(to)?.get(p) ?? 0;
-        if (sent === 0 && received === 0) continue;
+        // Nothing sent means the receipts came from another socket sharing the
+        // sender's port (reuseAddr): they are that socket's, not this one's.
+        if (sent === 0) continue;
         flows.push({ from, to, sent, received, lost: Math.max(0, sent - received) });
       }
     }

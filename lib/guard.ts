@@ -143,7 +143,8 @@ export function isWildcardAddress(address: string): boolean {
  *
  * - `connect`, `send`: the target must be loopback; a multicast target is
  *   allowed when the packets go out through a loopback interface.
- * - `bind`, `listen`: loopback or a wildcard address (`0.0.0.0`, `::`).
+ * - `bind`, `listen`: loopback, a wildcard address (`0.0.0.0`, `::`) or a
+ *   multicast group (a receiver may bind to its group).
  * - `addMembership`, `dropMembership`: the interface must be loopback (an
  *   omitted interface lets the OS pick one, and joining sends an IGMP report
  *   there).
@@ -176,6 +177,9 @@ export function guardDecision(request: GuardRequest): string | undefined {
     case "listen":
       if (address === undefined || address === "") return undefined;
       if (isWildcardAddress(address) || isLoopbackAddress(address)) return undefined;
+      // A receiver may bind to a group address: binding sends nothing, and
+      // joining the group is guarded separately (addMembership).
+      if (isMulticastAddress(address)) return undefined;
       return `${operation} to ${address} refused: it is outside loopback (127.0.0.0/8, ::1); ${optIn}`;
     case "connect":
     case "send":

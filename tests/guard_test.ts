@@ -57,6 +57,7 @@ Deno.test("guardDecision: loopback passes, the LAN is refused with the way to op
     { operation: "send", address: "239.7.7.7", multicastInterface: "127.0.0.1" },
     { operation: "bind", address: "0.0.0.0" },
     { operation: "bind", address: "::" },
+    { operation: "bind", address: "239.7.7.7" },
     { operation: "bind", address: undefined },
     { operation: "listen", address: "127.0.0.1" },
     { operation: "addMembership", address: "239.7.7.7", multicastInterface: "127.0.0.1" },

@@ -467,10 +467,15 @@ export function sequenceModel(
     lastOnLane.set(to, step);
   };
 
+  // The label a mark had before "×N" was added: only marks that say the same thing merge.
+  const markText = new WeakMap<MutableMark, string>();
   const mark = (e: TraceEvent, kind: string, label: string, tone: MarkTone): void => {
     const id = watchedLane(endpoints.get(e.label)!);
     const last = lastOnLane.get(id);
-    if (last && last.type === "mark" && last.kind === kind && last.lane === id) {
+    if (
+      last && last.type === "mark" && last.kind === kind && last.lane === id &&
+      markText.get(last) === label
+    ) {
       last.count++;
       last.lastSeq = e.seq;
       last.endTime = e.time;
@@ -489,11 +494,16 @@ export function sequenceModel(
       startTime: e.time,
       endTime: e.time,
     };
+    markText.set(step, label);
     steps.push(step);
     lastOnLane.set(id, step);
   };
 
+  // The latest send per sender, size and preview, to tell which of several
+  // sockets sharing a port sent a datagram, and whether it went to a group.
   const lastSend = new Map<string, TraceEvent>();
+  const sendKey = (label: string, e: TraceEvent) =>
+    `${label}\u0000${e.bytes ?? 0}\u0000${e.preview ?? ""}`;
 
   for (const e of sorted) {
     const ep = endpoints.get(e.label)!;
@@ -610,7 +620,7 @@ export function sequenceModel(
             let sender: Endpoint | undefined;
             let send: TraceEvent | undefined;
             for (const u of udpByPort(e.remote)) {
-              const s = lastSend.get(`${u.label}\u0000${e.bytes ?? 0}`);
+              const s = lastSend.get(sendKey(u.label, e));
               const fits = s && (s.preview === undefined || e.preview === undefined ||
                 s.preview === e.preview);
               if (!sender || (fits && (!send || s.seq > send.seq))) {
@@ -644,7 +654,7 @@ export function sequenceModel(
           case "send": {
             const target = e.remote;
             if (!target) break;
-            lastSend.set(`${e.label}\u0000${e.bytes ?? 0}`, e);
+            lastSend.set(sendKey(e.label, e), e);
             const gk = groupKind(target.address);
             const label = `${formatBytes(e.bytes ?? 0)}${preview(e)}`;
             if (gk) arrow(e, "datagram", self, addressLane(target, gk), label);
