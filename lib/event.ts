@@ -45,7 +45,10 @@ export interface Address {
 export interface Counters {
   /** `socket.bytesRead`. */
   readonly bytesRead?: number;
-  /** `socket.bytesWritten`. */
+  /**
+   * `socket.bytesWritten`: every byte `write()` accepted, including the ones
+   * still queued (so bytes handed to the kernel = `bytesWritten − writableLength`).
+   */
   readonly bytesWritten?: number;
   /** `socket.writableLength`: bytes queued in user space, not yet handed to the kernel. */
   readonly writableLength?: number;

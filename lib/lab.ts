@@ -70,6 +70,20 @@ export interface PortOptions {
 }
 
 /**
+ * Options for {@linkcode Lab.sockets}.
+ *
+ * @example Usage
+ * ```ts
+ * import type { SocketsOptions } from "socketlab";
+ * const options: SocketsOptions = { ports: [8080, 51234] };
+ * ```
+ */
+export interface SocketsOptions {
+  /** Only the sockets between these ports (both ends among them, or unconnected). */
+  readonly ports?: Iterable<number>;
+}
+
+/**
  * Options for {@linkcode Lab.until}.
  *
  * @example Usage
@@ -187,6 +201,7 @@ export class Lab implements AsyncDisposable {
       network: this.network,
       record: (draft) => this.#record(draft),
       adopt: (watched) => void this.#watched.set(watched.label, watched),
+      settled: (draft) => this.#notify(draft as TraceEvent),
       failed: (draft) => {
         if (draft.kind === "udp-socket" && draft.name === "send" && draft.remote) {
           this.#ledger.unsend(draft.label!, draft.remote.port);
@@ -352,21 +367,23 @@ export class Lab implements AsyncDisposable {
         this.#ledger.unsend(event.label, event.remote.port);
       }
     }
-    if (this.#waiters.size > 0) {
-      for (const waiter of this.#waiters) {
-        if (
-          waiter.label === event.label && waiter.name === event.name && event.seq > waiter.after
-        ) {
-          if (waiter.where !== undefined && !safeTest(waiter.where, event)) continue;
-          if (--waiter.remaining === 0) {
-            this.#waiters.delete(waiter);
-            clearTimeout(waiter.timer);
-            waiter.resolve(event);
-          }
-        }
+    // A call is matched once it has returned (see settled), with its result.
+    if (event.source === "event") this.#notify(event);
+    return draft;
+  }
+
+  /** Resolves the `until()` calls this (complete) record satisfies. */
+  #notify(event: TraceEvent): void {
+    for (const waiter of this.#waiters) {
+      if (waiter.label !== event.label || waiter.name !== event.name) continue;
+      if (event.seq <= waiter.after) continue;
+      if (waiter.where !== undefined && !safeTest(waiter.where, event)) continue;
+      if (--waiter.remaining === 0) {
+        this.#waiters.delete(waiter);
+        clearTimeout(waiter.timer);
+        waiter.resolve(event);
       }
     }
-    return draft;
   }
 
   /**
@@ -608,11 +625,21 @@ export class Lab implements AsyncDisposable {
    * console.log(table.rows.length); // 0: nothing open yet
    * ```
    *
-   * @returns The rows whose local or remote port belongs to the lab, displayable.
+   * @param options `ports`: show only the sockets between these ports (both
+   *   ends among them, or unconnected), e.g. one connection's two ports;
+   *   default: every row whose local or remote port belongs to the lab.
+   * @returns The rows, displayable.
    */
-  async sockets(): Promise<SocketTableView> {
-    const table = await readKernelSockets({ ports: this.ports });
-    return new SocketTableView(table);
+  async sockets(options: SocketsOptions = {}): Promise<SocketTableView> {
+    const ports = options.ports === undefined ? this.ports : new Set(options.ports);
+    for (const port of ports) assertPort(port, "lab.sockets(): options.ports[]");
+    const table = await readKernelSockets({ ports });
+    if (options.ports === undefined) return new SocketTableView(table);
+    // Only the sockets between the given ports: both ends in the set (or an unconnected end).
+    const rows = table.rows.filter((r) =>
+      ports.has(r.local.port) && (r.remote.port === 0 || ports.has(r.remote.port))
+    );
+    return new SocketTableView({ ...table, rows });
   }
 
   /**

@@ -44,6 +44,12 @@ export interface WatchSink {
   adopt(watched: Watched): void;
   /** Called when a recorded call then threw (its draft now has `code` and `message`). */
   failed?(draft: EventDraft): void;
+  /**
+   * Called when a recorded call has returned or thrown, so its draft is
+   * complete (`returned`, `counters`, or `code`). Events are complete when
+   * recorded.
+   */
+  settled?(draft: EventDraft): void;
 }
 
 /** Everything the lab needs to know about one watched object. */
@@ -166,11 +172,33 @@ export function instrument(
       `watch() expects a net.Server, net.Socket or dgram.Socket, got ${describeValue(target)}`,
     );
   }
-  const patches: Array<[string | symbol, PropertyDescriptor | undefined]> = [];
+  type Method = (...args: unknown[]) => unknown;
+  /** What restore() puts back: the property as it was, and what the object assigned meanwhile. */
+  const patches: Array<[string | symbol, PropertyDescriptor | undefined, (() => unknown)?]> = [];
   const obj = target as unknown as Record<string | symbol, unknown>;
   const define = (key: string | symbol, value: unknown) => {
     patches.push([key, Object.getOwnPropertyDescriptor(obj, key)]);
     Object.defineProperty(obj, key, { value, writable: true, configurable: true });
+  };
+  /**
+   * Replaces a method by a wrapper that keeps wrapping whatever the object
+   * assigns to it later: Node's `Socket#connect` resets `this.write` to the
+   * prototype's, and a socket that got a FIN without `allowHalfOpen` gets
+   * `write = writeAfterFIN`. The wrapper stays; the method it calls changes.
+   */
+  const defineMethod = (key: string, wrapperOf: (current: () => Method) => Method) => {
+    const before = Object.getOwnPropertyDescriptor(obj, key);
+    let current = obj[key] as Method;
+    const wrapper = wrapperOf(() => current);
+    patches.push([key, before, () => current]);
+    Object.defineProperty(obj, key, {
+      configurable: true,
+      enumerable: before?.enumerable ?? false,
+      get: () => wrapper,
+      set: (fn: Method) => {
+        if (fn !== wrapper) current = fn;
+      },
+    });
   };
   const closed = Promise.withResolvers<void>();
   const ports = new Set<number>();
@@ -197,9 +225,14 @@ export function instrument(
     whenClosed: closed.promise,
     ports,
     restore() {
-      for (const [key, before] of patches.reverse()) {
+      for (const [key, before, current] of patches.reverse()) {
         if (before === undefined) delete obj[key];
         else Object.defineProperty(obj, key, before);
+        // keep what the object assigned while watched (e.g. writeAfterFIN)
+        const now = current?.();
+        if (current !== undefined && obj[key] !== now) {
+          Object.defineProperty(obj, key, { value: now, writable: true, configurable: true });
+        }
       }
       patches.length = 0;
     },
@@ -334,19 +367,22 @@ export function instrument(
       closed.resolve();
     }
   };
-  const emit = obj.emit as (...args: unknown[]) => boolean;
-  define("emit", function (this: unknown, name: unknown, ...args: unknown[]): boolean {
-    if (typeof name === "string" && names.has(name)) {
-      if (name === "error" && state.guardError !== undefined) {
-        args[0] = state.guardError;
-        state.guardError = undefined;
-      }
-      try {
-        onEvent(name, args);
-      } catch { /* recording must never break the socket */ }
-    }
-    return Reflect.apply(emit, this, [name, ...args]);
-  });
+  defineMethod(
+    "emit",
+    (emit) =>
+      function (this: unknown, name: unknown, ...args: unknown[]): boolean {
+        if (typeof name === "string" && names.has(name)) {
+          if (name === "error" && state.guardError !== undefined) {
+            args[0] = state.guardError;
+            state.guardError = undefined;
+          }
+          try {
+            onEvent(name, args);
+          } catch { /* recording must never break the socket */ }
+        }
+        return Reflect.apply(emit(), this, [name, ...args]) as boolean;
+      },
+  );
 
   // ---- calls ----------------------------------------------------------------
   type Describe = (args: unknown[]) => EventDraft;
@@ -371,75 +407,77 @@ export function instrument(
     replay?: (args: unknown[]) => boolean;
   }
   const wrap = (name: string, options: WrapOptions = {}) => {
-    const original = obj[name];
-    if (typeof original !== "function") return;
+    if (typeof obj[name] !== "function") return;
     const { describe = summarizeArgs, guard, after, callbackResult, replay } = options;
-    const passThrough = (self: unknown, args: unknown[]) => {
-      state.depth++;
-      try {
-        return Reflect.apply(original, self, args);
-      } finally {
-        state.depth--;
-      }
-    };
-    define(name, function (this: unknown, ...args: unknown[]): unknown {
-      if (state.depth > 0) return Reflect.apply(original, this, args);
-      if (replay?.(args)) return passThrough(this, args);
-      let draft: EventDraft;
-      try {
-        draft = { source: "call", name, ...endpoints(), ...describe(args) };
-      } catch {
-        draft = { source: "call", name };
-      }
-      const request = guard?.(args);
-      const refusal = request && guardDecision({ ...request, network: sink.network });
-      if (refusal !== undefined) {
-        const error = new LoopbackGuardError(refusal);
-        record({ ...draft, ...errorFields(error) });
-        throw error;
-      }
-      draft = record(draft);
-      const i = callbackResult ? args.findLastIndex((a) => typeof a === "function") : -1;
-      if (i !== -1) {
-        const callback = args[i] as (...results: unknown[]) => unknown;
-        args[i] = function (this: unknown, ...results: unknown[]): unknown {
+    defineMethod(name, (original) =>
+      function (this: unknown, ...args: unknown[]): unknown {
+        const passThrough = () => {
+          state.depth++;
           try {
-            callbackResult!(draft, results);
-          } catch { /* recording must never break the socket */ }
-          return Reflect.apply(callback, this, results);
+            return Reflect.apply(original(), this, args);
+          } finally {
+            state.depth--;
+          }
         };
-      }
-      state.depth++;
-      let result: unknown;
-      try {
-        result = Reflect.apply(original, this, args);
-      } catch (error) {
-        Object.assign(draft, errorFields(error));
-        sink.failed?.(draft);
-        throw error;
-      } finally {
-        state.depth--;
-      }
-      try {
-        if (isShown(result)) draft.returned = result;
-        if (kind !== "udp-socket") draft.counters = counters(true);
-        Object.assign(draft, endpoints());
-        after?.(draft, args);
-      } catch { /* recording must never break the socket */ }
-      return result;
-    });
+        if (state.depth > 0) return Reflect.apply(original(), this, args);
+        if (replay?.(args)) return passThrough();
+        let draft: EventDraft;
+        try {
+          draft = { source: "call", name, ...endpoints(), ...describe(args) };
+        } catch {
+          draft = { source: "call", name };
+        }
+        const request = guard?.(args);
+        const refusal = request && guardDecision({ ...request, network: sink.network });
+        if (refusal !== undefined) {
+          const error = new LoopbackGuardError(refusal);
+          sink.settled?.(record({ ...draft, ...errorFields(error) }));
+          throw error;
+        }
+        draft = record(draft);
+        const i = callbackResult ? args.findLastIndex((a) => typeof a === "function") : -1;
+        if (i !== -1) {
+          const callback = args[i] as (...results: unknown[]) => unknown;
+          args[i] = function (this: unknown, ...results: unknown[]): unknown {
+            try {
+              callbackResult!(draft, results);
+            } catch { /* recording must never break the socket */ }
+            return Reflect.apply(callback, this, results);
+          };
+        }
+        state.depth++;
+        let result: unknown;
+        try {
+          result = Reflect.apply(original(), this, args);
+        } catch (error) {
+          Object.assign(draft, errorFields(error));
+          sink.failed?.(draft);
+          sink.settled?.(draft);
+          throw error;
+        } finally {
+          state.depth--;
+        }
+        try {
+          if (isShown(result)) draft.returned = result;
+          if (kind !== "udp-socket") draft.counters = counters(true);
+          Object.assign(draft, endpoints());
+          after?.(draft, args);
+        } catch { /* recording must never break the socket */ }
+        sink.settled?.(draft);
+        return result;
+      });
   };
   const silence = (name: string) => {
-    const original = obj[name];
-    if (typeof original !== "function") return;
-    define(name, function (this: unknown, ...args: unknown[]): unknown {
-      state.depth++;
-      try {
-        return Reflect.apply(original, this, args);
-      } finally {
-        state.depth--;
-      }
-    });
+    if (typeof obj[name] !== "function") return;
+    defineMethod(name, (original) =>
+      function (this: unknown, ...args: unknown[]): unknown {
+        state.depth++;
+        try {
+          return Reflect.apply(original(), this, args);
+        } finally {
+          state.depth--;
+        }
+      });
   };
   for (const name of SILENT_CALLS) silence(name);
   const isBound = () => {

@@ -436,3 +436,58 @@ Deno.test("datagrams() counts sent, received and lost per sender → receiver, b
   assertThrows(() => sender.send("x", 70000, HOST));
   assertEquals(lab.datagrams().flows.reduce((n, f) => n + f.sent, 0), 21);
 });
+
+Deno.test("writes stay recorded after Node reassigns socket.write (connect, writeAfterFIN)", async () => {
+  await using lab = await Lab.open("lab_test: write reassigned");
+  const server = lab.watch(net.createServer((s) => s.on("data", () => {})), "server");
+  const port = await listenOn(lab, server);
+  const client = lab.watch(new net.Socket(), "client");
+  client.connect(port, HOST);
+  await lab.until("client", "connect");
+  client.write("after connect");
+  const write = await lab.until("client", "write");
+  assertEquals([write.preview, write.returned], ["after connect", true]);
+  client.end();
+  await lab.until("client", "close");
+  await lab.close();
+  // restore() removes the wrapper but keeps what Node assigned meanwhile (writeAfterFIN)
+  const own = Object.getOwnPropertyDescriptor(client, "write");
+  assert(own === undefined || (own.get === undefined && typeof own.value === "function"));
+  assertEquals(lab.events("client").filter((e) => e.name === "write").length, 1);
+});
+
+Deno.test("until() matches a call by its result: it waits for the call to return", async () => {
+  await using lab = await Lab.open("lab_test: until call result");
+  const server = lab.watch(net.createServer((s) => s.pause()), "server");
+  const port = await listenOn(lab, server);
+  const client = lab.watch(net.connect(port, HOST), "client");
+  await lab.until("client", "connect");
+  const full = lab.until("client", "write", { where: (e) => e.returned === false });
+  const chunk = "z".repeat(64 * 1024);
+  for (let i = 0; i < 64 && client.write(chunk); i++) { /* until write() returns false */ }
+  const event = await full;
+  assertStrictEquals(event.returned, false);
+  assertGreater(event.counters!.writableLength!, 0);
+  client.destroy();
+});
+
+Deno.test("sockets() shows the kernel's rows for the lab, or only those between given ports", async () => {
+  await using lab = await Lab.open("lab_test: sockets");
+  const server = lab.watch(net.createServer(), "server");
+  const port = await listenOn(lab, server);
+  const a = lab.watch(net.connect(port, HOST), "a");
+  const b = lab.watch(net.connect(port, HOST), "b");
+  await Promise.all([lab.until("a", "connect"), lab.until("b", "connect")]);
+  const all = await lab.sockets();
+  if (Deno.build.os !== "linux") return assertMatch(all.table.reason!, /needs Linux/);
+  assertEquals(all.table.reason, undefined);
+  assert(all.rows.some((r) => r.state === "LISTEN" && r.local.port === port));
+  assertEquals(all.rows.filter((r) => r.state === "ESTABLISHED").length, 4);
+  const onlyA = await lab.sockets({ ports: [port, a.localPort!] });
+  assertEquals(
+    onlyA.rows.map((r) => `${r.state} ${r.local.port}`).sort(),
+    [`ESTABLISHED ${a.localPort}`, `ESTABLISHED ${port}`, `LISTEN ${port}`].sort(),
+  );
+  assertFalse(onlyA.rows.some((r) => r.local.port === b.localPort));
+  await assertRejects(() => lab.sockets({ ports: [70000] }), RangeError, "got 70000");
+});

@@ -1,6 +1,6 @@
 /**
- * The back-pressure chart of one socket: `bytesWritten` (handed to the
- * kernel) and `writableLength` (queued in user space) over time, with a
+ * The back-pressure chart of one socket: `bytesWritten` (every byte
+ * `write()` accepted, queued ones included) and `writableLength` (queued in user space) over time, with a
  * marker wherever `write()` returned `false` and wherever `drain` fired.
  *
  * @module
@@ -211,7 +211,7 @@ export function renderBackpressureChart(
   );
   // Legend.
   const legend: [string, string][] = [
-    [`<path class="bw" d="M0 -4h18"/>`, "bytesWritten: handed to the kernel"],
+    [`<path class="bw" d="M0 -4h18"/>`, "bytesWritten: accepted by write()"],
     [`<path class="wl" d="M0 -4h18"/>`, "writableLength: queued in user space"],
     [`<path class="wf" d="M9 0l-5 -8h10z"/>`, "write() returned false"],
     [`<circle class="dr" cx="9" cy="-4" r="4"/>`, "drain"],

@@ -1,0 +1,653 @@
+/**
+ * A session with a Deno Jupyter kernel process: spawn, ZeroMQ sockets,
+ * signed requests, verified replies, shutdown and clean-up.
+ *
+ * @module
+ */
+
+import * as zmq from "zeromq";
+import {
+  channelUrl,
+  type ConnectionInfo,
+  createConnectionInfo,
+  writeConnectionFile,
+} from "./connection_file.ts";
+import { KernelError } from "./errors.ts";
+import { createMessage, decodeMessage, encodeMessage, type JupyterMessage } from "./message.ts";
+
+/**
+ * A message from the kernel that failed verification and was dropped.
+ *
+ * @example
+ * ```ts
+ * import type { RejectedMessage } from "socketlab/runner";
+ *
+ * const rejected: RejectedMessage = { channel: "iopub", reason: "bad HMAC signature" };
+ * console.log(rejected.channel);
+ * ```
+ */
+export interface RejectedMessage {
+  /** The channel it arrived on. */
+  channel: "shell" | "control" | "iopub";
+  /** Why it was rejected. */
+  reason: string;
+}
+
+/**
+ * Options for {@linkcode KernelSession.start}.
+ *
+ * @example
+ * ```ts
+ * import type { KernelSessionOptions } from "socketlab/runner";
+ *
+ * const options: KernelSessionOptions = { cwd: "notebooks", startupTimeout: 30_000 };
+ * console.log(options.cwd);
+ * ```
+ */
+export interface KernelSessionOptions {
+  /** Working directory of the kernel (the notebook's folder); default the current directory. */
+  cwd?: string;
+  /** Milliseconds to wait for `kernel_info_reply`; default 30 000. */
+  startupTimeout?: number;
+  /** Milliseconds to wait for the process to exit after `shutdown_request`; default 3 000. */
+  shutdownTimeout?: number;
+  /** The `deno` executable; default `Deno.execPath()`. */
+  execPath?: string;
+  /** HMAC key written to the connection file; default random. */
+  key?: string;
+  /**
+   * HMAC key used to verify messages received from the kernel; default `key`.
+   * Set it to another key only to check that wrongly signed messages are
+   * rejected (requests are always signed with `key`).
+   */
+  verifyKey?: string;
+  /** Aborting kills the kernel; pending calls reject with the signal's reason. */
+  signal?: AbortSignal;
+  /** Called with the kernel's process id as soon as it is spawned. */
+  onSpawn?: (pid: number) => void;
+  /** Called for every message that fails verification. */
+  onRejected?: (rejected: RejectedMessage) => void;
+}
+
+/**
+ * Options for {@linkcode KernelSession.execute}.
+ *
+ * @example
+ * ```ts
+ * import type { ExecuteOptions } from "socketlab/runner";
+ *
+ * const options: ExecuteOptions = { timeout: 60_000 };
+ * console.log(options.timeout);
+ * ```
+ */
+export interface ExecuteOptions {
+  /** Milliseconds before the kernel is killed and the outcome is `"timeout"`; default 60 000. */
+  timeout?: number;
+  /**
+   * Called with each iopub message of this request as it arrives, including
+   * output the kernel publishes after it went idle, until the session ends
+   * (see {@linkcode KernelSession.settle}).
+   */
+  onMessage?: (message: JupyterMessage) => void;
+}
+
+/**
+ * What happened to one `execute_request`.
+ *
+ * @example
+ * ```ts
+ * import type { ExecuteResult } from "socketlab/runner";
+ *
+ * function describe(result: ExecuteResult): string {
+ *   return result.outcome === "exited" ? `kernel died: ${result.exitCode}` : result.outcome;
+ * }
+ * console.log(typeof describe);
+ * ```
+ */
+export interface ExecuteResult {
+  /**
+   * `"done"`: the kernel went idle and replied; `"timeout"`: it did not finish
+   * in time and was killed; `"exited"`: the kernel process ended mid-request.
+   */
+  outcome: "done" | "timeout" | "exited";
+  /** The request that was sent. */
+  request: JupyterMessage;
+  /** The `execute_reply`, when one arrived. */
+  reply?: JupyterMessage;
+  /** Verified iopub messages whose parent is the request, in arrival order. */
+  messages: JupyterMessage[];
+  /** Messages rejected while the request ran. */
+  rejected: RejectedMessage[];
+  /** Exit code of the kernel when `outcome` is `"exited"` or `"timeout"`. */
+  exitCode?: number;
+  /** Signal that ended the kernel, if any. */
+  exitSignal?: string | null;
+}
+
+interface Waiter {
+  onIopub(message: JupyterMessage): void;
+  onReply(message: JupyterMessage): void;
+}
+
+const TAIL = 4000;
+const MAX_POLL_MS = 16;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function isAgain(error: unknown): boolean {
+  return (error as { code?: string } | null)?.code === "EAGAIN";
+}
+
+/**
+ * A running Deno Jupyter kernel (`deno jupyter --kernel --conn FILE`) and the
+ * ZeroMQ sockets talking to it: a DEALER on shell and control, a SUB on iopub.
+ * Every message sent is signed and every message received is verified;
+ * rejected messages are reported, never used. Dispose it (or call
+ * {@linkcode KernelSession.shutdown}) to stop the kernel; the process is
+ * killed if it does not exit in time.
+ *
+ * @example Run one cell
+ * ```ts ignore
+ * import { KernelSession } from "socketlab/runner";
+ *
+ * await using session = await KernelSession.start({ cwd: "notebooks" });
+ * const result = await session.execute("1 + 1");
+ * console.log(result.outcome); // "done"
+ * ```
+ */
+export class KernelSession implements AsyncDisposable {
+  /** The connection info written for the kernel. */
+  readonly connection: ConnectionInfo;
+  /** The kernel's `kernel_info_reply` content. */
+  kernelInfo: Record<string, unknown> = {};
+  /** Every message rejected so far. */
+  readonly rejected: RejectedMessage[] = [];
+
+  #child: Deno.ChildProcess;
+  #dir: string;
+  #verifyKey: string;
+  #sessionId = crypto.randomUUID();
+  // The sockets never wait inside the addon (time-outs of 0, polled from JS):
+  // under Deno, a socket closed while the addon polls it for readiness can
+  // crash the process (use-after-free in the zeromq addon's poll callback).
+  #shell = new zmq.Dealer({ linger: 0, receiveTimeout: 0, sendTimeout: 0 });
+  #control = new zmq.Dealer({ linger: 0, receiveTimeout: 0, sendTimeout: 0 });
+  #iopub = new zmq.Subscriber({ linger: 0, receiveTimeout: 0 });
+  #stopping = false;
+  #waiters = new Map<string, Waiter>();
+  #exitWatchers = new Set<() => void>();
+  #rejectWatchers = new Set<(rejected: RejectedMessage) => void>();
+  #status: Deno.CommandStatus | undefined;
+  #statusPromise: Promise<Deno.CommandStatus>;
+  #loops: Promise<void>[] = [];
+  #drains: Promise<void>[] = [];
+  #stderr = "";
+  #iopubSeen = false;
+  #closed = false;
+  #lastIopub = 0;
+  #options: KernelSessionOptions;
+  #abort = () => this.kill();
+
+  private constructor(
+    child: Deno.ChildProcess,
+    dir: string,
+    connection: ConnectionInfo,
+    options: KernelSessionOptions,
+  ) {
+    this.#child = child;
+    this.#dir = dir;
+    this.connection = connection;
+    this.#options = options;
+    this.#verifyKey = options.verifyKey ?? connection.key;
+    this.#statusPromise = child.status.then((status) => {
+      this.#status = status;
+      for (const watcher of this.#exitWatchers) watcher();
+      return status;
+    });
+    this.#drains.push(this.#drain(child.stdout, false), this.#drain(child.stderr, true));
+    options.signal?.addEventListener("abort", this.#abort, { once: true });
+  }
+
+  /**
+   * Starts a kernel and waits until it answers `kernel_info_request` on shell
+   * and its iopub messages arrive.
+   *
+   * @example
+   * ```ts ignore
+   * import { KernelSession } from "socketlab/runner";
+   *
+   * await using session = await KernelSession.start({ cwd: ".", startupTimeout: 30_000 });
+   * console.log(session.pid > 0); // true
+   * ```
+   *
+   * @param options Working directory, time-outs, executable, keys, abort signal.
+   * @returns A ready session.
+   */
+  static async start(options: KernelSessionOptions = {}): Promise<KernelSession> {
+    options.signal?.throwIfAborted();
+    const connection = createConnectionInfo({ key: options.key });
+    const dir = await Deno.makeTempDir({ prefix: "socketlab-kernel-" });
+    const file = `${dir}/kernel.json`;
+    await writeConnectionFile(file, connection);
+    const execPath = options.execPath ?? Deno.execPath();
+    let child: Deno.ChildProcess;
+    try {
+      child = new Deno.Command(execPath, {
+        args: ["jupyter", "--kernel", "--conn", file],
+        cwd: options.cwd,
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+    } catch (error) {
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new KernelError(
+        `could not start the kernel "${execPath} jupyter --kernel" in ${
+          options.cwd ?? Deno.cwd()
+        }: ${reason}`,
+        { cause: error },
+      );
+    }
+    const session = new KernelSession(child, dir, connection, options);
+    options.onSpawn?.(child.pid);
+    try {
+      await session.#connect();
+      await session.#handshake(options.startupTimeout ?? 30_000);
+      return session;
+    } catch (error) {
+      await session.kill();
+      await session.shutdown();
+      throw error;
+    }
+  }
+
+  /** The kernel's process id. */
+  get pid(): number {
+    return this.#child.pid;
+  }
+
+  /** The kernel's exit status once it has exited, else `undefined`. */
+  get exitStatus(): Deno.CommandStatus | undefined {
+    return this.#status;
+  }
+
+  /** The last few thousand characters the kernel wrote to stderr. */
+  get stderr(): string {
+    return this.#stderr;
+  }
+
+  async #drain(stream: ReadableStream<Uint8Array>, keep: boolean): Promise<void> {
+    const decoder = new TextDecoder();
+    try {
+      for await (const chunk of stream) {
+        if (keep) {
+          this.#stderr = (this.#stderr + decoder.decode(chunk, { stream: true })).slice(-TAIL);
+        }
+      }
+    } catch {
+      // The stream ends with the process; nothing to report.
+    }
+  }
+
+  #connect(): void {
+    this.#shell.connect(channelUrl(this.connection, "shell"));
+    this.#control.connect(channelUrl(this.connection, "control"));
+    this.#iopub.connect(channelUrl(this.connection, "iopub"));
+    this.#iopub.subscribe();
+    this.#loops.push(
+      this.#receive(this.#shell, "shell"),
+      this.#receive(this.#control, "control"),
+      this.#receive(this.#iopub, "iopub"),
+    );
+  }
+
+  async #receive(
+    socket: zmq.Dealer | zmq.Subscriber,
+    channel: RejectedMessage["channel"],
+  ): Promise<void> {
+    let pause = 0;
+    while (!this.#stopping) {
+      let frames: Uint8Array[];
+      try {
+        frames = await socket.receive();
+        pause = 0;
+      } catch (error) {
+        if (isAgain(error)) {
+          pause = Math.min(MAX_POLL_MS, pause * 2 || 1);
+          await sleep(pause);
+          continue;
+        }
+        if (!this.#stopping) {
+          const rejected = { channel, reason: `receiving failed: ${String(error)}` };
+          this.rejected.push(rejected);
+          this.#options.onRejected?.(rejected);
+          for (const watcher of this.#rejectWatchers) watcher(rejected);
+        }
+        return;
+      }
+      let message: JupyterMessage;
+      try {
+        message = await decodeMessage(frames, this.#verifyKey);
+      } catch (error) {
+        const rejected = {
+          channel,
+          reason: error instanceof Error ? error.message : String(error),
+        };
+        this.rejected.push(rejected);
+        this.#options.onRejected?.(rejected);
+        for (const watcher of this.#rejectWatchers) watcher(rejected);
+        continue;
+      }
+      const parent = message.parent_header.msg_id;
+      if (channel === "iopub") {
+        this.#iopubSeen = true;
+        this.#lastIopub = performance.now();
+      }
+      const waiter = parent === undefined ? undefined : this.#waiters.get(parent);
+      if (waiter === undefined) continue;
+      if (channel === "iopub") waiter.onIopub(message);
+      else waiter.onReply(message);
+    }
+  }
+
+  async #handshake(timeout: number): Promise<void> {
+    const deadline = Date.now() + timeout;
+    let failure: string | undefined;
+    const onReject = (rejected: RejectedMessage) => {
+      failure ??=
+        `a message from the kernel on ${rejected.channel} was rejected (${rejected.reason}); ` +
+        "the kernel and this session do not share the connection key";
+    };
+    this.#rejectWatchers.add(onReject);
+    try {
+      while (true) {
+        if (failure !== undefined) throw new KernelError(failure);
+        this.#checkAlive("before it answered kernel_info_request");
+        const remaining = deadline - Date.now();
+        if (remaining <= 0) {
+          throw new KernelError(
+            `the kernel did not answer kernel_info_request within ${timeout / 1000} s` +
+              this.#stderrHint(),
+          );
+        }
+        const request = createMessage("kernel_info_request", {}, { session: this.#sessionId });
+        const reply = await this.#request(
+          this.#shell,
+          request,
+          Math.min(remaining, 1000),
+          () => failure !== undefined,
+        );
+        if (reply !== undefined) {
+          this.kernelInfo = reply.content;
+          if (this.#iopubSeen) return;
+        }
+        // No reply yet or iopub not yet subscribed: wait a little and ask again.
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    } finally {
+      this.#rejectWatchers.delete(onReject);
+    }
+  }
+
+  /** Sends a request and waits up to `wait` ms for its reply on the same socket. */
+  async #request(
+    socket: zmq.Dealer,
+    request: JupyterMessage,
+    wait: number,
+    stop: () => boolean = () => false,
+  ): Promise<JupyterMessage | undefined> {
+    const { promise, resolve } = Promise.withResolvers<JupyterMessage | undefined>();
+    const id = request.header.msg_id;
+    this.#waiters.set(id, { onIopub: () => {}, onReply: resolve });
+    const timer = setTimeout(() => resolve(undefined), wait);
+    const onExit = () => resolve(undefined);
+    const onReject = () => stop() && resolve(undefined);
+    this.#exitWatchers.add(onExit);
+    this.#rejectWatchers.add(onReject);
+    try {
+      await this.#send(
+        socket,
+        await encodeMessage(request, this.connection.key),
+        `before it answered ${request.header.msg_type}`,
+      );
+      return await promise;
+    } finally {
+      clearTimeout(timer);
+      this.#waiters.delete(id);
+      this.#exitWatchers.delete(onExit);
+      this.#rejectWatchers.delete(onReject);
+    }
+  }
+
+  #stderrHint(): string {
+    const lines = this.#stderr
+      // deno-lint-ignore no-control-regex
+      .replace(/\x1b\[[0-9;]*m/g, "")
+      .split("\n")
+      .map((line) => line.trim())
+      .filter((line) => line !== "" && !line.includes("is unstable and might change"));
+    return lines.length === 0 ? "" : `; its stderr ends with: ${lines.slice(-3).join(" | ")}`;
+  }
+
+  #checkAlive(when: string): void {
+    this.#options.signal?.throwIfAborted();
+    if (this.#status !== undefined) {
+      throw new KernelError(
+        `the kernel exited with code ${this.#status.code}${
+          this.#status.signal ? ` (signal ${this.#status.signal})` : ""
+        } ${when}${this.#stderrHint()}`,
+      );
+    }
+  }
+
+  /**
+   * Sends `execute_request` for `code` and collects the iopub messages whose
+   * parent is that request until the kernel reports `status: idle` and the
+   * `execute_reply` has arrived. On timeout the kernel is killed (the Deno
+   * kernel ignores `interrupt_request`).
+   *
+   * @example
+   * ```ts ignore
+   * import { KernelSession } from "socketlab/runner";
+   *
+   * await using session = await KernelSession.start();
+   * const { messages } = await session.execute("console.log('hi')", { timeout: 10_000 });
+   * console.log(messages.map((m) => m.header.msg_type));
+   * ```
+   *
+   * @param code The source to run.
+   * @param options Time-out and a per-message callback.
+   * @returns The outcome, the reply and the collected messages.
+   */
+  async execute(code: string, options: ExecuteOptions = {}): Promise<ExecuteResult> {
+    this.#checkAlive("before the request was sent");
+    const timeout = options.timeout ?? 60_000;
+    const request = createMessage("execute_request", {
+      code,
+      silent: false,
+      store_history: true,
+      user_expressions: {},
+      allow_stdin: false,
+      stop_on_error: true,
+    }, { session: this.#sessionId });
+    const result: ExecuteResult = { outcome: "done", request, messages: [], rejected: [] };
+    const { promise, resolve } = Promise.withResolvers<ExecuteResult["outcome"]>();
+    let idle = false;
+    const id = request.header.msg_id;
+    this.#waiters.set(id, {
+      onIopub: (message) => {
+        result.messages.push(message);
+        options.onMessage?.(message);
+        if (
+          message.header.msg_type === "status" && message.content.execution_state === "idle"
+        ) {
+          idle = true;
+          if (result.reply !== undefined) resolve("done");
+        }
+      },
+      onReply: (message) => {
+        result.reply = message;
+        if (idle) resolve("done");
+      },
+    });
+    const onExit = () => resolve("exited");
+    const onReject = (rejected: RejectedMessage) => result.rejected.push(rejected);
+    this.#exitWatchers.add(onExit);
+    this.#rejectWatchers.add(onReject);
+    const timer = setTimeout(() => resolve("timeout"), timeout);
+    try {
+      await this.#send(
+        this.#shell,
+        await encodeMessage(request, this.connection.key),
+        "before the request was sent",
+      );
+      result.outcome = await promise;
+      if (result.outcome === "timeout") await this.kill();
+      this.#options.signal?.throwIfAborted();
+      if (result.outcome !== "done") {
+        const status = await this.#statusPromise;
+        result.exitCode = status.code;
+        result.exitSignal = status.signal;
+      }
+      return result;
+    } finally {
+      clearTimeout(timer);
+      // The Deno kernel may publish a cell's output after `status: idle` (its
+      // stdout is forwarded asynchronously): keep routing late messages of
+      // this request to `onMessage` until the session ends.
+      this.#waiters.set(id, {
+        onIopub: (message) => {
+          result.messages.push(message);
+          options.onMessage?.(message);
+        },
+        onReply: () => {},
+      });
+      this.#exitWatchers.delete(onExit);
+      this.#rejectWatchers.delete(onReject);
+    }
+  }
+
+  /**
+   * Waits until no iopub message has arrived for `quietMs` (at most `maxMs`),
+   * so that output the kernel publishes after `status: idle` has been routed
+   * to the `onMessage` callbacks of earlier {@linkcode KernelSession.execute} calls.
+   *
+   * @example
+   * ```ts ignore
+   * import { KernelSession } from "socketlab/runner";
+   *
+   * await using session = await KernelSession.start();
+   * const { messages } = await session.execute("console.log('late?')");
+   * await session.settle();
+   * console.log(messages.length);
+   * ```
+   *
+   * @param quietMs Quiet time to wait for; default 100.
+   * @param maxMs Longest wait; default 2 000.
+   */
+  async settle(quietMs = 100, maxMs = 2_000): Promise<void> {
+    const started = performance.now();
+    while (this.#status === undefined) {
+      const now = performance.now();
+      if (now - Math.max(started, this.#lastIopub) >= quietMs || now - started >= maxMs) return;
+      await sleep(Math.max(1, quietMs / 4));
+    }
+  }
+
+  /**
+   * Kills the kernel process at once (SIGKILL) and waits for it to end.
+   *
+   * @example
+   * ```ts ignore
+   * import { KernelSession } from "socketlab/runner";
+   *
+   * const session = await KernelSession.start();
+   * await session.kill();
+   * await session.shutdown();
+   * ```
+   */
+  async kill(): Promise<void> {
+    if (this.#status === undefined) {
+      try {
+        this.#child.kill("SIGKILL");
+      } catch {
+        // Already gone.
+      }
+    }
+    await this.#statusPromise;
+  }
+
+  /**
+   * Asks the kernel to shut down (`shutdown_request` on control), kills it if
+   * it has not exited within the shutdown time-out, then closes the sockets
+   * and removes the connection file. Safe to call more than once.
+   *
+   * @example
+   * ```ts ignore
+   * import { KernelSession } from "socketlab/runner";
+   *
+   * const session = await KernelSession.start();
+   * await session.shutdown();
+   * console.log(session.exitStatus !== undefined); // true
+   * ```
+   */
+  async shutdown(): Promise<void> {
+    try {
+      if (this.#status === undefined && !this.#closed) {
+        const wait = this.#options.shutdownTimeout ?? 3_000;
+        const request = createMessage("shutdown_request", { restart: false }, {
+          session: this.#sessionId,
+        });
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        try {
+          await Promise.race([
+            this.#request(this.#control, request, wait).then(() => this.#statusPromise),
+            new Promise((resolve) => timer = setTimeout(resolve, wait)),
+          ]);
+        } catch {
+          // Kill below.
+        } finally {
+          clearTimeout(timer);
+        }
+      }
+    } finally {
+      await this.kill();
+      this.#options.signal?.removeEventListener("abort", this.#abort);
+      if (!this.#closed) {
+        this.#closed = true;
+        this.#stopping = true;
+        if (Deno.env.get("PROBE_DELAY")) {
+          await new Promise((r) => setTimeout(r, Number(Deno.env.get("PROBE_DELAY"))));
+        }
+        this.#shell.close();
+        this.#control.close();
+        this.#iopub.close();
+        await Promise.allSettled(this.#loops);
+        await Promise.allSettled(this.#drains);
+        await Deno.remove(this.#dir, { recursive: true }).catch(() => {});
+      }
+    }
+  }
+
+  /** Sends frames without ever blocking inside the addon, retrying while the queue is full. */
+  async #send(socket: zmq.Dealer, frames: Uint8Array[], when: string): Promise<void> {
+    for (let pause = 1;; pause = Math.min(MAX_POLL_MS, pause * 2)) {
+      this.#checkAlive(when);
+      try {
+        await socket.send(frames);
+        return;
+      } catch (error) {
+        if (!isAgain(error)) throw error;
+        await sleep(pause);
+      }
+    }
+  }
+
+  /** Same as {@linkcode KernelSession.shutdown}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.shutdown();
+  }
+}

@@ -1,0 +1,41 @@
+// Executes every notebook in notebooks/ on the real Deno kernel, twice in the same
+// kernel (the `--rerun` semantics of `deno task notebooks`), without writing them.
+
+import { assert, assertEquals } from "@std/assert";
+import { findNotebooks, runNotebook } from "socketlab/runner";
+
+const DIR = new URL("../notebooks/", import.meta.url).pathname.replace(/\/$/, "");
+
+Deno.test("findNotebooks finds exactly the .ipynb files of notebooks/", async () => {
+  const expected: string[] = [];
+  try {
+    for await (const entry of Deno.readDir(DIR)) {
+      if (entry.isFile && entry.name.endsWith(".ipynb")) expected.push(`${DIR}/${entry.name}`);
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  const found = await findNotebooks(DIR);
+  assertEquals([...found].sort(), expected.sort());
+  assertEquals(found, [...found].sort(), "notebooks are listed in name order");
+});
+
+Deno.test("every notebook in notebooks/ runs twice in one kernel without error", async (t) => {
+  const paths = await findNotebooks(DIR);
+  for (const path of paths) {
+    await t.step(path.slice(DIR.length + 1), async () => {
+      const report = await runNotebook(path, {
+        rerun: true,
+        write: false,
+        timeout: 120_000,
+        kernel: { startupTimeout: 60_000 },
+      });
+      const failures = report.cells
+        .filter((cell) => cell.failed)
+        .map((cell) => `cell ${cell.index} (pass ${cell.pass}): ${cell.status}: ${cell.message}`);
+      assert(report.ok, `${path}: ${report.failure}\n${failures.join("\n")}`);
+      assertEquals(report.passes, 2);
+      assertEquals(report.errors, 0);
+    });
+  }
+});
