@@ -101,6 +101,12 @@ export interface UntilOptions {
   readonly where?: (event: TraceEvent) => boolean;
   /** Only events recorded after this sequence number match (see {@linkcode Lab.mark}). */
   readonly after?: number;
+  /**
+   * Only emitted events (`"event"`) or only method calls (`"call"`). Useful
+   * where a name is both: `until("server", "close", { source: "event" })`
+   * waits for the `close` event, not the `close()` call. Default: either.
+   */
+  readonly source?: TraceEvent["source"];
 }
 
 /**
@@ -136,6 +142,7 @@ interface Waiter {
   name: string;
   where?: (event: TraceEvent) => boolean;
   after: number;
+  source?: TraceEvent["source"];
   remaining: number;
   resolve: (event: TraceEvent) => void;
   reject: (error: Error) => void;
@@ -377,6 +384,7 @@ export class Lab implements AsyncDisposable {
     for (const waiter of this.#waiters) {
       if (waiter.label !== event.label || waiter.name !== event.name) continue;
       if (event.seq <= waiter.after) continue;
+      if (waiter.source !== undefined && event.source !== waiter.source) continue;
       if (waiter.where !== undefined && !safeTest(waiter.where, event)) continue;
       if (--waiter.remaining === 0) {
         this.#waiters.delete(waiter);
@@ -448,12 +456,24 @@ export class Lab implements AsyncDisposable {
         ),
       );
     }
+    if (options.source !== undefined && options.source !== "event" && options.source !== "call") {
+      return Promise.reject(
+        new TypeError(
+          `lab.until(): options.source must be "event" or "call", got ${
+            describeValue(options.source)
+          }`,
+        ),
+      );
+    }
     if (this.closed) {
       return Promise.reject(new Error(`lab.until(): lab "${this.title}" is closed`));
     }
     let seen = 0;
     for (const event of this.#log.toArray()) {
-      if (event.label === label && event.name === name && event.seq > after) {
+      if (
+        event.label === label && event.name === name && event.seq > after &&
+        (options.source === undefined || event.source === options.source)
+      ) {
         if (options.where !== undefined && !safeTest(options.where, event)) continue;
         if (++seen === count) return Promise.resolve(event);
       }
@@ -464,6 +484,7 @@ export class Lab implements AsyncDisposable {
       name,
       where: options.where,
       after,
+      source: options.source,
       remaining: count - seen,
       resolve,
       reject,

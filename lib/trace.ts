@@ -68,6 +68,31 @@ export class Trace {
   }
 
   /**
+   * A trace of only some endpoints: the given labels and the sockets their
+   * servers accepted (`server` brings `server#1`, `server#2`, ...).
+   *
+   * @example Usage
+   * ```ts
+   * import { Trace } from "socketlab";
+   * const trace = new Trace({ title: "t", events: [], dropped: 0 });
+   * console.log(trace.only("server", "client").events.length); // 0
+   * ```
+   *
+   * @param labels The labels to keep.
+   * @returns A new trace with those events (its `dropped` is the original's).
+   */
+  only(...labels: string[]): Trace {
+    const keep = new Set(labels);
+    return new Trace({
+      title: `${this.title} (${labels.join(", ")})`,
+      events: this.events.filter((e) =>
+        keep.has(e.label) || (e.parent !== undefined && keep.has(e.parent))
+      ),
+      dropped: this.dropped,
+    });
+  }
+
+  /**
    * The names of a label's events, in order: handy in assertions.
    *
    * @example Usage

@@ -721,7 +721,11 @@ function byteLength(chunk: unknown, encoding?: string | null): number {
 
 const decoder = new TextDecoder();
 
-/** A short printable preview of a payload: never more than {@linkcode PREVIEW_BYTES} of it. */
+/**
+ * A short printable preview of a payload: never more than
+ * {@linkcode PREVIEW_BYTES} of it, line breaks shown as `↵` and other control
+ * characters as `·`.
+ */
 export function preview(chunk: unknown): string | undefined {
   let text: string;
   let more: boolean;
@@ -737,7 +741,7 @@ export function preview(chunk: unknown): string | undefined {
     return undefined;
   }
   // deno-lint-ignore no-control-regex
-  text = text.replace(/[\x00-\x08\x0b-\x1f\x7f\ufffd]/g, "·");
+  text = text.replace(/\n/g, "↵").replace(/[\x00-\x08\x0b-\x1f\x7f\ufffd]/g, "·");
   return more ? text + "…" : text;
 }
 

@@ -491,3 +491,29 @@ Deno.test("sockets() shows the kernel's rows for the lab, or only those between 
   assertFalse(onlyA.rows.some((r) => r.local.port === b.localPort));
   await assertRejects(() => lab.sockets({ ports: [70000] }), RangeError, "got 70000");
 });
+
+Deno.test("until({ source }) tells the close event from the close() call; trace.only() keeps endpoints", async () => {
+  await using lab = await Lab.open("lab_test: source and only");
+  const server = lab.watch(net.createServer((s) => s.on("data", () => {})), "server");
+  const port = await listenOn(lab, server);
+  const client = lab.watch(net.connect(port, HOST), "client");
+  client.on("data", () => {});
+  await lab.until("client", "connect");
+  client.write("line 1\nline 2");
+  const data = await lab.until("server#1", "data");
+  assertEquals(data.preview, "line 1↵line 2");
+  server.close();
+  const call = await lab.until("server", "close", { source: "call" });
+  assertEquals(call.source, "call");
+  const event = lab.until("server", "close", { source: "event" });
+  client.end();
+  assertEquals((await event).source, "event");
+  const only = lab.trace.only("server");
+  assert(only.events.length > 0);
+  assert(only.events.every((e) => e.label === "server" || e.label === "server#1"));
+  await assertRejects(
+    () => lab.until("server", "close", { source: "both" as "event" }),
+    TypeError,
+    'options.source must be "event" or "call", got "both"',
+  );
+});
