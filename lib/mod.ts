@@ -43,3 +43,4 @@ export * from "./render/socket_table.ts";
 export * from "./render/bar_chart.ts";
 export * from "./datagram_ledger.ts";
 export * from "./render/datagram_table.ts";
+export * from "./perf/measure.ts";
