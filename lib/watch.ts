@@ -239,8 +239,14 @@ export function instrument(
   };
   define(WATCHED, watched);
 
-  const base: EventDraft = parent === undefined ? { label, kind } : { label, kind, parent };
-  const record = (fields: EventDraft): EventDraft => sink.record({ ...base, ...fields });
+  /** Starts a record with the fields every record of this object has (one object, no copies). */
+  const start = (source: "event" | "call", name: string): EventDraft => {
+    const draft: EventDraft = { label, kind, source, name };
+    if (parent !== undefined) draft.parent = parent;
+    addEndpoints(draft);
+    return draft;
+  };
+  const record = (draft: EventDraft): EventDraft => sink.record(draft);
 
   // ---- addresses and counters -------------------------------------------
   const tcp = target as net.Socket;
@@ -273,15 +279,13 @@ export function instrument(
     if (withWritten) c.bytesWritten = tcp.bytesWritten;
     return c;
   };
-  const endpoints = (): EventDraft => {
-    if (kind === "tcp-socket") {
+  /** Adds the known local (and for TCP, remote) address to a record. */
+  const addEndpoints = (draft: EventDraft): void => {
+    if (kind === "tcp-socket" && (state.local === undefined || state.remote === undefined)) {
       refreshEndpoints();
-      const e: EventDraft = {};
-      if (state.local) e.local = state.local;
-      if (state.remote) e.remote = state.remote;
-      return e;
     }
-    return state.local ? { local: state.local } : {};
+    if (state.local !== undefined) draft.local = state.local;
+    if (kind === "tcp-socket" && state.remote !== undefined) draft.remote = state.remote;
   };
 
   // ---- events -------------------------------------------------------------
@@ -291,7 +295,7 @@ export function instrument(
     ? TCP_EVENTS
     : UDP_EVENTS;
   const onEvent = (name: string, args: unknown[]): void => {
-    const draft: EventDraft = { source: "event", name, ...endpoints() };
+    const draft = start("event", name);
     switch (name) {
       case "listening":
         if (kind === "tcp-server") {
@@ -367,22 +371,22 @@ export function instrument(
       closed.resolve();
     }
   };
-  defineMethod(
-    "emit",
-    (emit) =>
-      function (this: unknown, name: unknown, ...args: unknown[]): boolean {
-        if (typeof name === "string" && names.has(name)) {
-          if (name === "error" && state.guardError !== undefined) {
-            args[0] = state.guardError;
-            state.guardError = undefined;
-          }
-          try {
-            onEvent(name, args);
-          } catch { /* recording must never break the socket */ }
-        }
-        return Reflect.apply(emit(), this, [name, ...args]) as boolean;
-      },
-  );
+  defineMethod("emit", (emit) =>
+    function (this: unknown, name: unknown): boolean {
+      // Fast path: most emits (readable, resume, finish, ...) are not recorded.
+      if (typeof name !== "string" || !names.has(name)) {
+        return Reflect.apply(emit(), this, arguments) as boolean;
+      }
+      const args = Array.prototype.slice.call(arguments, 1) as unknown[];
+      if (name === "error" && state.guardError !== undefined) {
+        args[0] = state.guardError;
+        state.guardError = undefined;
+      }
+      try {
+        onEvent(name, args);
+      } catch { /* recording must never break the socket */ }
+      return Reflect.apply(emit(), this, [name, ...args]) as boolean;
+    });
 
   // ---- calls ----------------------------------------------------------------
   type Describe = (args: unknown[]) => EventDraft;
@@ -421,12 +425,10 @@ export function instrument(
         };
         if (state.depth > 0) return Reflect.apply(original(), this, args);
         if (replay?.(args)) return passThrough();
-        let draft: EventDraft;
+        let draft = start("call", name);
         try {
-          draft = { source: "call", name, ...endpoints(), ...describe(args) };
-        } catch {
-          draft = { source: "call", name };
-        }
+          Object.assign(draft, describe(args));
+        } catch { /* recording must never break the socket */ }
         const request = guard?.(args);
         const refusal = request && guardDecision({ ...request, network: sink.network });
         if (refusal !== undefined) {
@@ -460,7 +462,7 @@ export function instrument(
         try {
           if (isShown(result)) draft.returned = result;
           if (kind !== "udp-socket") draft.counters = counters(true);
-          Object.assign(draft, endpoints());
+          addEndpoints(draft);
           after?.(draft, args);
         } catch { /* recording must never break the socket */ }
         sink.settled?.(draft);
@@ -547,7 +549,7 @@ export function instrument(
               multicastInterface: state.multicastInterface,
             }),
             callbackResult: (draft, [err, bytes]) => {
-              const result: EventDraft = { source: "event", name: "sent" };
+              const result = start("event", "sent");
               if (err) Object.assign(result, errorFields(err));
               else if (typeof bytes === "number") result.bytes = bytes;
               if (draft.remote) result.remote = draft.remote;
@@ -719,31 +721,30 @@ function byteLength(chunk: unknown, encoding?: string | null): number {
   return 0;
 }
 
-const decoder = new TextDecoder();
-
-/**
- * A short printable preview of a payload: never more than
- * {@linkcode PREVIEW_BYTES} of it, line breaks shown as `↵` and other control
- * characters as `·`.
- */
 export function preview(chunk: unknown): string | undefined {
   let text: string;
   let more: boolean;
   if (typeof chunk === "string") {
-    text = chunk.slice(0, PREVIEW_BYTES);
+    text = chunk.length > PREVIEW_BYTES ? chunk.slice(0, PREVIEW_BYTES) : chunk;
     more = chunk.length > PREVIEW_BYTES;
   } else if (chunk instanceof Uint8Array) {
-    text = decoder.decode(chunk.subarray(0, PREVIEW_BYTES));
     more = chunk.byteLength > PREVIEW_BYTES;
+    return bytesPreview(chunk, more);
   } else if (Array.isArray(chunk) && chunk.length > 0) {
     return preview(chunk[0]);
   } else {
     return undefined;
   }
-  // deno-lint-ignore no-control-regex
-  text = text.replace(/\n/g, "↵").replace(/[\x00-\x08\x0b-\x1f\x7f\ufffd]/g, "·");
+  if (UNPRINTABLE.test(text)) {
+    text = text.replace(/\n/g, "↵").replace(UNPRINTABLE_ALL, "·");
+  }
   return more ? text + "…" : text;
 }
+
+// deno-lint-ignore no-control-regex
+const UNPRINTABLE = /[\x00-\x1f\x7f\ufffd]/;
+// deno-lint-ignore no-control-regex
+const UNPRINTABLE_ALL = /[\x00-\x08\x0b-\x1f\x7f\ufffd]/g;
 
 function payloadFields(payload: unknown, encoding?: string): EventDraft {
   if (payload === undefined || typeof payload === "function") return {};
@@ -773,3 +774,52 @@ function shortValue(value: unknown): string {
     return "{…}";
   }
 }
+
+/**
+ * Decodes at most {@linkcode PREVIEW_BYTES} bytes as UTF-8 by hand (no
+ * decoder call, no regular expression: this runs for every chunk), with line
+ * breaks as `↵` and control characters and invalid bytes as `·`.
+ */
+function bytesPreview(bytes: Uint8Array, more: boolean): string {
+  const n = Math.min(bytes.byteLength, PREVIEW_BYTES);
+  const units = PREVIEW_UNITS;
+  units.length = 0;
+  let i = 0;
+  while (i < n) {
+    const b = bytes[i];
+    if (b < 0x80) {
+      units.push(b === 0x0a ? 0x21b5 : b !== 0x09 && (b < 0x20 || b === 0x7f) ? 0xb7 : b);
+      i++;
+      continue;
+    }
+    const length = b >= 0xf0 && b < 0xf5 ? 4 : b >= 0xe0 ? 3 : b >= 0xc2 && b < 0xe0 ? 2 : 0;
+    let code = length === 4 ? b & 0x07 : length === 3 ? b & 0x0f : b & 0x1f;
+    let valid = length !== 0 && i + length <= n;
+    for (let k = 1; valid && k < length; k++) {
+      const c = bytes[i + k];
+      if ((c & 0xc0) !== 0x80) valid = false;
+      else code = (code << 6) | (c & 0x3f);
+    }
+    if (
+      valid &&
+      ((code >= 0xd800 && code <= 0xdfff) || code > 0x10ffff ||
+        (length === 3 && code < 0x800) || (length === 4 && code < 0x10000))
+    ) valid = false;
+    if (!valid) {
+      units.push(0xb7);
+      i++;
+    } else if (code > 0xffff) {
+      units.push(0xd800 + ((code - 0x10000) >> 10), 0xdc00 + ((code - 0x10000) & 0x3ff));
+      i += length;
+    } else {
+      units.push(code);
+      i += length;
+    }
+  }
+  if (more) units.push(0x2026); // …
+  // One flat string from the code units (no rope of concatenations kept alive in the trace).
+  return String.fromCharCode.apply(null, units);
+}
+
+/** Scratch space for {@linkcode bytesPreview}: at most two code units per byte. */
+const PREVIEW_UNITS: number[] = [];
