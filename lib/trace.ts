@@ -75,13 +75,13 @@ export class Trace {
    * ```ts
    * import { Trace } from "socketlab";
    * const trace = new Trace({ title: "t", events: [], dropped: 0 });
-   * console.log(trace.only("server", "client").events.length); // 0
+   * console.log(trace.select("server", "client").events.length); // 0
    * ```
    *
    * @param labels The labels to keep.
    * @returns A new trace with those events (its `dropped` is the original's).
    */
-  only(...labels: string[]): Trace {
+  select(...labels: string[]): Trace {
     const keep = new Set(labels);
     return new Trace({
       title: `${this.title} (${labels.join(", ")})`,

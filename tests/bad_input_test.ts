@@ -12,6 +12,10 @@
 // "send EMSGSIZE 127.0.0.1:port"): the value is then named by the recorded call in the trace.
 
 import net from "node:net";
+import {
+  loopbackNamespaceUnavailable,
+  runInLoopbackNamespace,
+} from "./fixtures/loopback_namespace.ts";
 import dgram from "node:dgram";
 import { Buffer } from "node:buffer";
 import { assertEquals, assertRejects, assertThrows } from "@std/assert";
@@ -165,23 +169,7 @@ results.recorded = lab.events("group").filter((e) => e.name === "addMembership")
 console.log(JSON.stringify(results));
 `;
 
-async function canUnshare(): Promise<string | undefined> {
-  if (Deno.build.os !== "linux") return "needs Linux network namespaces";
-  try {
-    const out = await new Deno.Command("unshare", {
-      args: ["--net", "ip", "link", "set", "lo", "up"],
-      stdout: "null",
-      stderr: "piped",
-    }).output();
-    return out.success
-      ? undefined
-      : `unshare --net failed: ${new TextDecoder().decode(out.stderr).trim()}`;
-  } catch (error) {
-    return `unshare is not available: ${(error as Error).message}`;
-  }
-}
-
-const reason = await canUnshare();
+const reason = await loopbackNamespaceUnavailable();
 
 Deno.test({
   name:
@@ -190,28 +178,13 @@ Deno.test({
     }`,
   ignore: reason !== undefined,
   fn: async () => {
-    const root = new URL("..", import.meta.url).pathname;
     const dir = await Deno.makeTempDir({ prefix: "socketlab-bad-input-" });
     try {
       const script = `${dir}/probe.ts`;
       await Deno.writeTextFile(script, PROBE);
-      const out = await new Deno.Command("unshare", {
-        args: [
-          "--net",
-          "sh",
-          "-c",
-          `ip link set lo up && ip route | grep -q . && echo "unexpected route" >&2 && exit 9; exec "$0" run --quiet --cached-only --no-check --allow-all --config "$1" "$2"`,
-          Deno.execPath(),
-          `${root}deno.json`,
-          script,
-        ],
-        cwd: root,
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-      const stderr = new TextDecoder().decode(out.stderr);
-      assertEquals(out.code, 0, stderr);
-      const results = JSON.parse(new TextDecoder().decode(out.stdout));
+      const out = await runInLoopbackNamespace(script);
+      assertEquals(out.code, 0, out.stderr);
+      const results = JSON.parse(out.stdout);
       const optIn = 'open the lab with { network: "lan" } to allow it';
       assertEquals(results.lanConnect, {
         name: "LoopbackGuardError",

@@ -5,26 +5,14 @@
  * so even if the guard were broken no packet could leave the machine.
  */
 import { assertEquals } from "@std/assert";
+import {
+  loopbackNamespaceUnavailable,
+  runInLoopbackNamespace,
+} from "./fixtures/loopback_namespace.ts";
 
 const script = new URL("./fixtures/guard_netns_probe.ts", import.meta.url).pathname;
 
-async function canUnshare(): Promise<string | undefined> {
-  if (Deno.build.os !== "linux") return "needs Linux network namespaces";
-  try {
-    const out = await new Deno.Command("unshare", {
-      args: ["--net", "ip", "link", "set", "lo", "up"],
-      stdout: "null",
-      stderr: "piped",
-    }).output();
-    return out.success
-      ? undefined
-      : `unshare --net failed: ${new TextDecoder().decode(out.stderr).trim()}`;
-  } catch (error) {
-    return `unshare is not available: ${(error as Error).message}`;
-  }
-}
-
-const reason = await canUnshare();
+const reason = await loopbackNamespaceUnavailable();
 
 Deno.test({
   name:
@@ -33,22 +21,9 @@ Deno.test({
     }`,
   ignore: reason !== undefined,
   fn: async () => {
-    const out = await new Deno.Command("unshare", {
-      args: [
-        "--net",
-        "sh",
-        "-c",
-        `ip link set lo up && ip route | grep -q . && echo "unexpected route" >&2 && exit 9; exec "$0" run --quiet --cached-only --allow-all "$1"`,
-        Deno.execPath(),
-        script,
-      ],
-      cwd: new URL("..", import.meta.url).pathname,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const stderr = new TextDecoder().decode(out.stderr);
-    assertEquals(out.code, 0, stderr);
-    const results = JSON.parse(new TextDecoder().decode(out.stdout)) as Record<string, string>;
+    const out = await runInLoopbackNamespace(script);
+    assertEquals(out.code, 0, out.stderr);
+    const results = JSON.parse(out.stdout) as Record<string, string>;
     const guard = "ERR_SOCKETLAB_LOOPBACK";
     assertEquals(results, {
       "tcp connect() on a watched socket": guard,

@@ -492,7 +492,7 @@ Deno.test("sockets() shows the kernel's rows for the lab, or only those between 
   await assertRejects(() => lab.sockets({ ports: [70000] }), RangeError, "got 70000");
 });
 
-Deno.test("until({ source }) tells the close event from the close() call; trace.only() keeps endpoints", async () => {
+Deno.test("until({ source }) tells the close event from the close() call; trace.select() keeps endpoints", async () => {
   await using lab = await Lab.open("lab_test: source and only");
   const server = lab.watch(net.createServer((s) => s.on("data", () => {})), "server");
   const port = await listenOn(lab, server);
@@ -508,9 +508,9 @@ Deno.test("until({ source }) tells the close event from the close() call; trace.
   const event = lab.until("server", "close", { source: "event" });
   client.end();
   assertEquals((await event).source, "event");
-  const only = lab.trace.only("server");
-  assert(only.events.length > 0);
-  assert(only.events.every((e) => e.label === "server" || e.label === "server#1"));
+  const selected = lab.trace.select("server");
+  assert(selected.events.length > 0);
+  assert(selected.events.every((e) => e.label === "server" || e.label === "server#1"));
   await assertRejects(
     () => lab.until("server", "close", { source: "both" as "event" }),
     TypeError,
