@@ -32,14 +32,26 @@ async function sendAll(lab: Lab, label: string, socket: net.Socket): Promise<str
     const chunk = chunkOf(n);
     hash.update(chunk);
     if (!socket.write(chunk)) {
-      await lab.until(label, "drain", {
-        count: lab.events(label).filter((e) => e.name === "drain").length + 1,
-        timeoutMs: 30_000,
-      });
+      // the next drain after this write (the trace is bounded, so count nothing older)
+      await lab.until(label, "drain", { after: lab.mark(), timeoutMs: 30_000 });
     }
   }
   socket.end();
   return hash.digest("hex");
+}
+
+/** Hashes everything `socket` receives; reports the hash and byte count at `end`. */
+function hashUntilEnd(
+  socket: net.Socket,
+  done: (result: { hash: string; bytes: number }) => void,
+): void {
+  const hash = createHash("sha256");
+  let bytes = 0;
+  socket.on("data", (chunk: Buffer) => {
+    hash.update(chunk);
+    bytes += chunk.byteLength;
+  });
+  socket.on("end", () => done({ hash: hash.digest("hex"), bytes }));
 }
 
 async function listen(lab: Lab, server: net.Server): Promise<number> {
@@ -52,13 +64,7 @@ Deno.test("integrity: 64 MiB through a watched socket, SHA-256 equal on both end
   const received = Promise.withResolvers<{ hash: string; bytes: number }>();
   const server = lab.watch(
     net.createServer((socket) => {
-      const hash = createHash("sha256");
-      let bytes = 0;
-      socket.on("data", (chunk: Buffer) => {
-        hash.update(chunk);
-        bytes += chunk.byteLength;
-      });
-      socket.on("end", () => received.resolve({ hash: hash.digest("hex"), bytes }));
+      hashUntilEnd(socket, received.resolve);
     }),
     "server",
   );
@@ -115,13 +121,7 @@ Deno.test("integrity: a paused reader that resumes late still gets the same 64 M
       // Paused from the start: nothing is read until resume().
       socket.pause();
       accepted.resolve(socket);
-      const hash = createHash("sha256");
-      let bytes = 0;
-      socket.on("data", (chunk: Buffer) => {
-        hash.update(chunk);
-        bytes += chunk.byteLength;
-      });
-      socket.on("end", () => received.resolve({ hash: hash.digest("hex"), bytes }));
+      hashUntilEnd(socket, received.resolve);
     }),
     "server",
   );

@@ -499,6 +499,9 @@ export function sequenceModel(
     lastOnLane.set(id, step);
   };
 
+  const errorMark = (e: TraceEvent): void =>
+    mark(e, "error", `error ${e.code ?? e.message ?? ""}`.trim(), "bad");
+
   // The latest send per sender, size and preview, to tell which of several
   // sockets sharing a port sent a datagram, and whether it went to a group.
   const lastSend = new Map<string, TraceEvent>();
@@ -528,7 +531,7 @@ export function sequenceModel(
             break;
           case "error":
             if (e.code && RESET_CODES.has(e.code)) arrow(e, "reset", peer, self, `RST (${e.code})`);
-            else mark(e, "error", `error ${e.code ?? e.message ?? ""}`.trim(), "bad");
+            else errorMark(e);
             break;
           case "close":
             if (e.hadError) mark(e, "close", "close (hadError)", "bad");
@@ -598,7 +601,7 @@ export function sequenceModel(
             mark(e, "close", "close", "neutral");
             break;
           case "error":
-            mark(e, "error", `error ${e.code ?? e.message ?? ""}`.trim(), "bad");
+            errorMark(e);
             break;
           case "drop":
             mark(e, "drop", "drop (maxConnections)", "bad");
@@ -646,7 +649,7 @@ export function sequenceModel(
             mark(e, "close", "close", "neutral");
             break;
           case "error":
-            mark(e, "error", `error ${e.code ?? e.message ?? ""}`.trim(), "bad");
+            errorMark(e);
             break;
         }
       } else {
