@@ -35,6 +35,25 @@ export interface DatagramFlow {
 }
 
 /**
+ * The fields of a record the ledger reads: a {@linkcode TraceEvent} has them,
+ * and so does the recorder's reused draft.
+ *
+ * @example Usage
+ * ```ts
+ * import type { LedgerRecord } from "socketlab";
+ * const record: LedgerRecord = {
+ *   kind: "udp-socket", label: "a", source: "event", name: "message",
+ *   remote: { address: "127.0.0.1", port: 6000 },
+ * };
+ * ```
+ */
+export type LedgerRecord = Pick<TraceEvent, "kind" | "label" | "source" | "name"> & {
+  readonly local?: TraceEvent["local"] | undefined;
+  readonly remote?: TraceEvent["remote"] | undefined;
+  readonly code?: string | undefined;
+};
+
+/**
  * Counts datagrams per sender and receiver, from recorded events.
  *
  * @example Usage
@@ -60,9 +79,10 @@ export class DatagramLedger {
   /**
    * Takes one recorded event into account (non-UDP events are ignored).
    *
-   * @param event A recorded event.
+   * @param event A recorded event, or the recorder's draft of one (only the
+   * fields named in {@linkcode LedgerRecord} are read).
    */
-  add(event: TraceEvent): void {
+  add(event: LedgerRecord): void {
     if (event.kind !== "udp-socket") return;
     if (event.local !== undefined) this.#portsOf(event.label).add(event.local.port);
     if (event.source === "call" && event.name === "send" && event.remote !== undefined) {

@@ -13,9 +13,9 @@ import { type DatagramFlow, DatagramLedger } from "./datagram_ledger.ts";
 import { renderDatagramHtml, renderDatagramText } from "./render/datagram_table.ts";
 import type { NetworkScope } from "./guard.ts";
 import { assertPort, describeValue, findFreePort, type Transport } from "./port.ts";
+import type { EventDraft } from "./event_draft.ts";
 import {
   endpointKindOf,
-  type EventDraft,
   instrument,
   type Watched,
   watchedLabelOf,
@@ -150,6 +150,13 @@ interface Waiter {
 }
 
 const REGISTRY_KEY = Symbol.for("socketlab.labs");
+
+/** The event a draft holds, for a record the trace has already dropped. */
+function rebuild(draft: EventDraft, seq: number, time: number): TraceEvent {
+  const log = new EventLog({ maxEvents: 1 });
+  log.append(draft, seq, time);
+  return log.get(seq)!;
+}
 const registry: Map<string, Lab> =
   ((globalThis as Record<symbol, unknown>)[REGISTRY_KEY] ??= new Map<string, Lab>()) as Map<
     string,
@@ -206,14 +213,10 @@ export class Lab implements AsyncDisposable {
     this.#closeTimeoutMs = options.closeTimeoutMs ?? 3000;
     this.#sink = {
       network: this.network,
-      record: (draft) => this.#record(draft),
+      record: (draft) => this.#append(draft, true),
+      open: (draft) => this.#append(draft, false),
+      settle: (seq, draft) => this.#settle(seq, draft),
       adopt: (watched) => void this.#watched.set(watched.label, watched),
-      settled: (draft) => this.#notify(draft as TraceEvent),
-      failed: (draft) => {
-        if (draft.kind === "udp-socket" && draft.name === "send" && draft.remote) {
-          this.#ledger.unsend(draft.label!, draft.remote.port);
-        }
-      },
     };
   }
 
@@ -363,28 +366,47 @@ export class Lab implements AsyncDisposable {
     return target;
   }
 
-  #record(draft: EventDraft): EventDraft {
-    draft.seq = ++this.#seq;
-    draft.time = Math.round((performance.now() - this.#t0) * 1000) / 1000;
-    const event = draft as TraceEvent;
-    this.#log.push(event);
-    if (event.kind === "udp-socket") {
-      this.#ledger.add(event);
-      if (event.name === "sent" && event.code !== undefined && event.remote !== undefined) {
-        this.#ledger.unsend(event.label, event.remote.port);
+  /** Stores a record; `complete` is false for a call that has not returned yet. */
+  #append(draft: EventDraft, complete: boolean): number {
+    const seq = ++this.#seq;
+    this.#log.append(draft, seq, this.#now());
+    if (draft.kind === "udp-socket") {
+      this.#ledger.add(draft);
+      if (draft.name === "sent" && draft.code !== undefined && draft.remote !== undefined) {
+        this.#ledger.unsend(draft.label, draft.remote.port);
       }
     }
-    // A call is matched once it has returned (see settled), with its result.
-    if (event.source === "event") this.#notify(event);
-    return draft;
+    // A call is matched once it has returned (see #settle), with its result.
+    if (complete && this.#waiters.size > 0) this.#notify(draft, seq);
+    return seq;
   }
 
-  /** Resolves the `until()` calls this (complete) record satisfies. */
-  #notify(event: TraceEvent): void {
+  /** Completes a call's record once it returned (or threw, or its callback ran). */
+  #settle(seq: number, draft: EventDraft): void {
+    this.#log.amend(seq, draft);
+    if (
+      draft.kind === "udp-socket" && draft.name === "send" && draft.code !== undefined &&
+      draft.remote !== undefined
+    ) {
+      this.#ledger.unsend(draft.label, draft.remote.port); // it threw: nothing was sent
+    }
+    if (this.#waiters.size > 0) this.#notify(draft, seq);
+  }
+
+  #now(): number {
+    return Math.round((performance.now() - this.#t0) * 1000) / 1000;
+  }
+
+  /** Resolves the `until()` calls that the (complete) record `seq` satisfies. */
+  #notify(draft: EventDraft, seq: number): void {
+    let event: TraceEvent | undefined;
     for (const waiter of this.#waiters) {
-      if (waiter.label !== event.label || waiter.name !== event.name) continue;
-      if (event.seq <= waiter.after) continue;
-      if (waiter.source !== undefined && event.source !== waiter.source) continue;
+      if (waiter.label !== draft.label || waiter.name !== draft.name) continue;
+      if (seq <= waiter.after) continue;
+      if (waiter.source !== undefined && draft.source !== waiter.source) continue;
+      // Built only for a waiter that may want it; a record already dropped from a
+      // tiny trace is rebuilt from the draft.
+      event ??= this.#log.get(seq) ?? rebuild(draft, seq, this.#now());
       if (waiter.where !== undefined && !safeTest(waiter.where, event)) continue;
       if (--waiter.remaining === 0) {
         this.#waiters.delete(waiter);

@@ -25,7 +25,9 @@
  */
 
 export * from "./event.ts";
+export * from "./event_draft.ts";
 export * from "./event_log.ts";
+export * from "./preview.ts";
 export * from "./guard.ts";
 export { assertPort, findFreePort, type FindFreePortOptions, type Transport } from "./port.ts";
 export * from "./lab.ts";

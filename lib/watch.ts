@@ -1,6 +1,6 @@
 /**
  * Instrumentation: turns what a `net.Server`, `net.Socket` or `dgram.Socket`
- * does into {@linkcode TraceEvent}s, without changing what it does.
+ * does into records, without changing what it does.
  *
  * How it stays out of the way:
  * - events are seen by wrapping the object's own `emit`, never by adding a
@@ -10,9 +10,17 @@
  *   returns exactly what the original returns and rethrows exactly what it
  *   throws; calls the original makes on the same object are not recorded
  *   twice;
- * - payloads are measured and previewed (a few dozen bytes), never copied;
+ * - payloads are measured and previewed (a few dozen bytes), never kept;
  * - a failure inside the recorder is swallowed: recording must never break
  *   the socket.
+ *
+ * How it stays cheap (watching a socket should cost it a few percent):
+ * - the wrappers and the accessors that install them are shared by every
+ *   watched object of a kind, so watched objects keep sharing hidden classes
+ *   and Node's own code stays fast on them; per-object state hangs off one
+ *   symbol;
+ * - each object fills one reusable {@linkcode EventDraft} that the sink
+ *   copies, so no object is kept per record.
  *
  * This file knows nothing of HTML or Jupyter.
  *
@@ -22,7 +30,8 @@
 import net from "node:net";
 import dgram from "node:dgram";
 import { Buffer } from "node:buffer";
-import type { Address, Counters, EndpointKind, TraceEvent } from "./event.ts";
+import type { Address, EndpointKind } from "./event.ts";
+import { EventDraft } from "./event_draft.ts";
 import {
   guardDecision,
   type GuardRequest,
@@ -31,25 +40,21 @@ import {
 } from "./guard.ts";
 import { describeValue } from "./port.ts";
 
-/** A recorded event whose call results are filled in after the call returns. */
-export type EventDraft = { -readonly [K in keyof TraceEvent]?: TraceEvent[K] };
-
 /** Where instrumentation sends its records; implemented by the lab. */
 export interface WatchSink {
   /** The lab's network scope, for the loopback guard. */
   readonly network: NetworkScope;
-  /** Stamps `seq` and `time` on a draft, stores it and returns it (still writable). */
-  record(draft: EventDraft): EventDraft;
+  /** Stores a complete record (the draft is copied) and returns its sequence number. */
+  record(draft: EventDraft): number;
+  /**
+   * Stores the start of a call (the draft is copied) and returns its
+   * sequence number; {@linkcode WatchSink.settle} completes it.
+   */
+  open(draft: EventDraft): number;
+  /** Completes the call record `seq` with its result (`returned`, counters, or `code`). */
+  settle(seq: number, draft: EventDraft): void;
   /** Called with every newly watched object (the ones passed in and accepted sockets). */
   adopt(watched: Watched): void;
-  /** Called when a recorded call then threw (its draft now has `code` and `message`). */
-  failed?(draft: EventDraft): void;
-  /**
-   * Called when a recorded call has returned or thrown, so its draft is
-   * complete (`returned`, `counters`, or `code`). Events are complete when
-   * recorded.
-   */
-  settled?(draft: EventDraft): void;
 }
 
 /** Everything the lab needs to know about one watched object. */
@@ -72,8 +77,11 @@ export interface Watched {
   restore(): void;
 }
 
+type Method = (...args: unknown[]) => unknown;
+type Target = net.Server | net.Socket | dgram.Socket;
+type Tagged = { [WATCHED]?: Endpoint };
+
 const WATCHED = Symbol.for("socketlab.watched");
-const PREVIEW_BYTES = 40;
 
 const SERVER_EVENTS = new Set(["listening", "connection", "close", "error", "drop"]);
 const TCP_EVENTS = new Set([
@@ -88,43 +96,11 @@ const TCP_EVENTS = new Set([
   "drain",
 ]);
 const UDP_EVENTS = new Set(["listening", "connect", "message", "close", "error"]);
-
-const SERVER_CALLS = ["listen", "close", "getConnections", "ref", "unref"] as const;
-const TCP_CALLS = [
-  "connect",
-  "write",
-  "end",
-  "destroy",
-  "resetAndDestroy",
-  "pause",
-  "resume",
-  "setEncoding",
-  "setTimeout",
-  "setKeepAlive",
-  "setNoDelay",
-  "pipe",
-  "unpipe",
-  "ref",
-  "unref",
-] as const;
-const UDP_CALLS = [
-  "bind",
-  "connect",
-  "disconnect",
-  "send",
-  "close",
-  "setBroadcast",
-  "setTTL",
-  "addMembership",
-  "dropMembership",
-  "setMulticastTTL",
-  "setMulticastLoopback",
-  "setMulticastInterface",
-  "ref",
-  "unref",
-] as const;
-/** Listener registration: not recorded, but what it does internally (`resume()` on `on("data")`) is not either. */
-const SILENT_CALLS = ["on", "addListener", "once", "prependListener", "prependOnceListener"];
+const EVENTS: Record<EndpointKind, ReadonlySet<string>> = {
+  "tcp-server": SERVER_EVENTS,
+  "tcp-socket": TCP_EVENTS,
+  "udp-socket": UDP_EVENTS,
+};
 
 /**
  * The kind of a watchable object, or `undefined` if it is not one.
@@ -147,7 +123,7 @@ export function endpointKindOf(target: unknown): EndpointKind | undefined {
  */
 export function watchedLabelOf(target: unknown): string | undefined {
   if (target === null || typeof target !== "object") return undefined;
-  return (target as { [WATCHED]?: Watched })[WATCHED]?.label;
+  return (target as Tagged)[WATCHED]?.label;
 }
 
 /**
@@ -161,7 +137,7 @@ export function watchedLabelOf(target: unknown): string | undefined {
  * @returns The bookkeeping handle (also passed to `sink.adopt`).
  */
 export function instrument(
-  target: net.Server | net.Socket | dgram.Socket,
+  target: Target,
   label: string,
   sink: WatchSink,
   parent?: string,
@@ -172,148 +148,448 @@ export function instrument(
       `watch() expects a net.Server, net.Socket or dgram.Socket, got ${describeValue(target)}`,
     );
   }
-  type Method = (...args: unknown[]) => unknown;
-  /** What restore() puts back: the property as it was, and what the object assigned meanwhile. */
-  const patches: Array<[string | symbol, PropertyDescriptor | undefined, (() => unknown)?]> = [];
-  const obj = target as unknown as Record<string | symbol, unknown>;
-  const define = (key: string | symbol, value: unknown) => {
-    patches.push([key, Object.getOwnPropertyDescriptor(obj, key)]);
-    Object.defineProperty(obj, key, { value, writable: true, configurable: true });
-  };
-  /**
-   * Replaces a method by a wrapper that keeps wrapping whatever the object
-   * assigns to it later: Node's `Socket#connect` resets `this.write` to the
-   * prototype's, and a socket that got a FIN without `allowHalfOpen` gets
-   * `write = writeAfterFIN`. The wrapper stays; the method it calls changes.
-   */
-  const defineMethod = (key: string, wrapperOf: (current: () => Method) => Method) => {
-    const before = Object.getOwnPropertyDescriptor(obj, key);
-    let current = obj[key] as Method;
-    const wrapper = wrapperOf(() => current);
-    patches.push([key, before, () => current]);
-    Object.defineProperty(obj, key, {
-      configurable: true,
-      enumerable: before?.enumerable ?? false,
-      get: () => wrapper,
-      set: (fn: Method) => {
-        if (fn !== wrapper) current = fn;
-      },
-    });
-  };
-  const closed = Promise.withResolvers<void>();
-  const ports = new Set<number>();
-  const state = {
-    closed: false,
-    depth: 0,
-    accepted: 0,
-    connections: 0,
-    local: undefined as Address | undefined,
-    remote: undefined as Address | undefined,
-    multicastInterface: undefined as string | undefined,
-    guardError: undefined as LoopbackGuardError | undefined,
-    /** UDP sends Node queued until the implicit bind completes; it replays them. */
-    queuedSends: 0,
-  };
-  const watched: Watched = {
-    label,
-    kind,
-    target,
-    parent,
-    get closed() {
-      return state.closed;
-    },
-    whenClosed: closed.promise,
-    ports,
-    restore() {
-      for (const [key, before, current] of patches.reverse()) {
-        if (before === undefined) delete obj[key];
-        else Object.defineProperty(obj, key, before);
-        // keep what the object assigned while watched (e.g. writeAfterFIN)
-        const now = current?.();
-        if (current !== undefined && obj[key] !== now) {
-          Object.defineProperty(obj, key, { value: now, writable: true, configurable: true });
-        }
-      }
-      patches.length = 0;
+  const endpoint = new Endpoint(target, kind, label, sink, parent);
+  endpoint.install();
+  sink.adopt(endpoint);
+  return endpoint;
+}
+
+// ---- the wrappers, shared by every watched object of a kind -----------------------------
+
+/** A wrapped method: the wrapper and the accessor that serves it. */
+interface Hook {
+  readonly wrapper: Method;
+  readonly get: () => Method;
+  readonly set: (fn: Method) => void;
+}
+
+/**
+ * The accessor pair that stands in for a method. It keeps serving the
+ * wrapper when the object assigns the method later (Node's `Socket#connect`
+ * resets `this.write`; a socket that got a FIN without `allowHalfOpen` gets
+ * `write = writeAfterFIN`): the wrapper stays, the method it calls changes.
+ */
+function hook(name: string, wrapper: Method): Hook {
+  return {
+    wrapper,
+    get: () => wrapper,
+    set(this: Tagged, fn: Method) {
+      const endpoint = this[WATCHED];
+      if (endpoint !== undefined && fn !== wrapper) endpoint.current[name] = fn;
     },
   };
-  define(WATCHED, watched);
+}
 
-  /** Starts a record with the fields every record of this object has (one object, no copies). */
-  const start = (source: "event" | "call", name: string): EventDraft => {
-    const draft: EventDraft = { label, kind, source, name };
-    if (parent !== undefined) draft.parent = parent;
-    addEndpoints(draft);
-    return draft;
-  };
-  const record = (draft: EventDraft): EventDraft => sink.record(draft);
+/** The method an object that is not watched (any more) would call. */
+function unwatched(self: unknown, name: string, wrapper: Method): Method {
+  for (let o = Object.getPrototypeOf(self); o !== null; o = Object.getPrototypeOf(o)) {
+    const fn = Object.getOwnPropertyDescriptor(o, name)?.value;
+    if (typeof fn === "function" && fn !== wrapper) return fn as Method;
+  }
+  throw new TypeError(`${name} is not a function`);
+}
 
-  // ---- addresses and counters -------------------------------------------
-  const tcp = target as net.Socket;
-  const refreshEndpoints = () => {
-    if (kind !== "tcp-socket") return;
-    if (state.local === undefined && typeof tcp.localPort === "number") {
-      state.local = address(tcp.localAddress, tcp.localPort, tcp.localFamily);
-      ports.add(tcp.localPort);
+function emitHook(): Hook {
+  const wrapper = function (this: Tagged, name: unknown): unknown {
+    const endpoint = this[WATCHED];
+    if (endpoint === undefined) {
+      return Reflect.apply(unwatched(this, "emit", wrapper), this, arguments);
     }
-    if (state.remote === undefined && typeof tcp.remotePort === "number") {
-      state.remote = address(tcp.remoteAddress, tcp.remotePort, tcp.remoteFamily);
+    const emit = endpoint.current.emit;
+    // Fast path: most emits (readable, resume, finish, ...) are not recorded.
+    if (typeof name !== "string" || !endpoint.names.has(name)) {
+      return Reflect.apply(emit, this, arguments);
     }
+    if (name === "error" && endpoint.guardError !== undefined) {
+      const args = Array.prototype.slice.call(arguments);
+      args[1] = endpoint.guardError;
+      endpoint.guardError = undefined;
+      endpoint.onEvent(name, args[1], undefined, undefined, undefined);
+      return Reflect.apply(emit, this, args);
+    }
+    endpoint.onEvent(name, arguments[1], arguments[2], arguments[3], arguments[4]);
+    return Reflect.apply(emit, this, arguments);
   };
-  const udpLocal = () => {
+  return hook("emit", wrapper);
+}
+
+/** Listener registration: not recorded, and what it does internally (`resume()` on `on("data")`) is not either. */
+function silentHook(name: string): Hook {
+  const wrapper = function (this: Tagged): unknown {
+    const endpoint = this[WATCHED];
+    if (endpoint === undefined) {
+      return Reflect.apply(unwatched(this, name, wrapper), this, arguments);
+    }
+    endpoint.depth++;
     try {
-      const a = (target as dgram.Socket).address();
-      ports.add(a.port);
+      return Reflect.apply(endpoint.current[name], this, arguments);
+    } finally {
+      endpoint.depth--;
+    }
+  };
+  return hook(name, wrapper);
+}
+
+/** How one method is recorded. */
+interface CallSpec {
+  /** Fills the draft from the arguments; default: a short summary in `args`. */
+  describe?(endpoint: Endpoint, draft: EventDraft, args: unknown[]): void;
+  /** The loopback guard's question, if the call reaches an address. */
+  guard?(endpoint: Endpoint, args: unknown[]): GuardRequest | undefined;
+  /** Runs after the original returned. */
+  after?(endpoint: Endpoint, args: unknown[]): void;
+  /**
+   * Reports the result of the callback the program passed (its last
+   * function argument). None is added when the program passed none, so
+   * errors still go where Node sends them.
+   */
+  callbackResult?(endpoint: Endpoint, call: PendingCall, results: unknown[]): void;
+  /** The call's record is completed by `callbackResult` (when there is a callback). */
+  settlesInCallback?: boolean;
+  /**
+   * Whether this call is Node replaying an earlier call it had queued (a
+   * UDP `send` before the socket was bound is queued and made again after
+   * `listening`): it passes through without a second record.
+   */
+  replay?(endpoint: Endpoint, args: unknown[]): boolean;
+}
+
+/** A recorded call whose callback has not run yet. */
+interface PendingCall {
+  readonly name: string;
+  readonly seq: number;
+  /** The target the call was given (a UDP send's), if any. */
+  readonly remote: Address | undefined;
+}
+
+function callHook(name: string, spec: CallSpec): Hook {
+  const wrapper = function (this: Tagged, ...args: unknown[]): unknown {
+    const endpoint = this[WATCHED];
+    if (endpoint === undefined) return Reflect.apply(unwatched(this, name, wrapper), this, args);
+    const original = endpoint.current[name];
+    if (endpoint.depth > 0) return Reflect.apply(original, this, args);
+    return endpoint.call(name, spec, original, this, args);
+  };
+  return hook(name, wrapper);
+}
+
+const payload: CallSpec = {
+  describe: (_e, draft, args) =>
+    payloadFields(draft, args[0], typeof args[1] === "string" ? args[1] : undefined),
+};
+const listed: CallSpec = {
+  describe: (_e, draft, args) => {
+    draft.args = args.map(shortValue).join(", ");
+  },
+};
+
+const HOOKS: Record<EndpointKind, ReadonlyMap<string, Hook>> = {
+  "tcp-server": new Map([
+    ["listen", callHook("listen", { guard: (_e, args) => listenGuard(args) })],
+    ["close", callHook("close", {})],
+    [
+      "getConnections",
+      callHook("getConnections", {
+        settlesInCallback: true,
+        callbackResult: (endpoint, call, [err, count]) => {
+          const draft = endpoint.draft.begin("call", call.name);
+          if (err) draft.setError(err);
+          else if (typeof count === "number") draft.returned = count;
+          endpoint.fillCounters(draft, true);
+          endpoint.sink.settle(call.seq, draft);
+        },
+      }),
+    ],
+    ["ref", callHook("ref", {})],
+    ["unref", callHook("unref", {})],
+  ]),
+  "tcp-socket": new Map([
+    [
+      "connect",
+      callHook("connect", {
+        guard: (_e, args) => tcpConnectGuard(args),
+        after: (endpoint) => endpoint.guardHandle(),
+      }),
+    ],
+    ["write", callHook("write", payload)],
+    ["end", callHook("end", payload)],
+    ...["destroy", "resetAndDestroy", "pause", "resume", "setEncoding", "setTimeout"].map(
+      (name) => [name, callHook(name, {})] as const,
+    ),
+    ...["setKeepAlive", "setNoDelay", "ref", "unref"].map(
+      (name) => [name, callHook(name, {})] as const,
+    ),
+    ["pipe", callHook("pipe", listed)],
+    ["unpipe", callHook("unpipe", listed)],
+  ]),
+  "udp-socket": new Map([
+    [
+      "bind",
+      callHook("bind", {
+        guard: (_e, args) => ({ operation: "bind", address: udpBindAddress(args) }),
+      }),
+    ],
+    [
+      "connect",
+      callHook("connect", {
+        guard: (endpoint, args) => ({
+          operation: "connect",
+          address: typeof args[1] === "string" ? args[1] : undefined,
+          multicastInterface: endpoint.multicastInterface,
+        }),
+      }),
+    ],
+    ["disconnect", callHook("disconnect", {})],
+    [
+      "send",
+      callHook("send", {
+        describe: (endpoint, draft, args) => endpoint.sendFields(draft, args),
+        replay: (endpoint, args) => {
+          if (endpoint.queuedSends === 0 || !Array.isArray(args[0]) || !endpoint.isBound()) {
+            return false;
+          }
+          endpoint.queuedSends--;
+          return true;
+        },
+        after: (endpoint) => {
+          if (!endpoint.isBound()) endpoint.queuedSends++;
+        },
+        guard: (endpoint, args) => ({
+          operation: "send",
+          address: parseSend(args).address,
+          multicastInterface: endpoint.multicastInterface,
+        }),
+        callbackResult: (endpoint, call, [err, bytes]) => {
+          const draft = endpoint.begin("event", "sent");
+          if (err) draft.setError(err);
+          else if (typeof bytes === "number") draft.bytes = bytes;
+          if (call.remote) draft.remote = call.remote;
+          endpoint.sink.record(draft);
+        },
+      }),
+    ],
+    ["close", callHook("close", {})],
+    ...["setBroadcast", "setTTL", "setMulticastTTL", "setMulticastLoopback", "ref", "unref"].map(
+      (name) => [name, callHook(name, {})] as const,
+    ),
+    ...(["addMembership", "dropMembership"] as const).map((name) =>
+      [
+        name,
+        callHook(name, {
+          guard: (_e, args) => ({
+            operation: name,
+            address: String(args[0]),
+            multicastInterface: typeof args[1] === "string" ? args[1] : undefined,
+          }),
+        }),
+      ] as const
+    ),
+    [
+      "setMulticastInterface",
+      callHook("setMulticastInterface", {
+        guard: (_e, args) => ({ operation: "setMulticastInterface", address: String(args[0]) }),
+        after: (endpoint, args) => {
+          endpoint.multicastInterface = String(args[0]);
+        },
+      }),
+    ],
+  ]),
+};
+const EMIT = emitHook();
+const SILENT = ["on", "addListener", "once", "prependListener", "prependOnceListener"].map(
+  (name) => [name, silentHook(name)] as const,
+);
+
+// ---- one watched object -----------------------------------------------------------------
+
+/** The state of one watched object; its methods are what the shared wrappers call. */
+class Endpoint implements Watched {
+  readonly label: string;
+  readonly kind: EndpointKind;
+  readonly target: Target;
+  readonly parent?: string;
+  readonly sink: WatchSink;
+  readonly names: ReadonlySet<string>;
+  /** The one record this object fills, again and again. */
+  readonly draft: EventDraft;
+  readonly ports = new Set<number>();
+  readonly whenClosed: Promise<void>;
+  /** The methods the wrappers call: what the object would call unwatched. */
+  readonly current: Record<string | symbol, Method> = {};
+  closed = false;
+  /** How many wrapped calls are running (calls they make are not recorded). */
+  depth = 0;
+  accepted = 0;
+  connections = 0;
+  local: Address | undefined = undefined;
+  remote: Address | undefined = undefined;
+  multicastInterface: string | undefined = undefined;
+  guardError: LoopbackGuardError | undefined = undefined;
+  /** UDP sends Node queued until the implicit bind completes; it replays them. */
+  queuedSends = 0;
+  #closed: () => void;
+  #lastSender: Address | undefined = undefined;
+  /** What restore() puts back: each property as it was. */
+  #patches: Array<[string | symbol, PropertyDescriptor | undefined]> = [];
+
+  constructor(target: Target, kind: EndpointKind, label: string, sink: WatchSink, parent?: string) {
+    this.target = target;
+    this.kind = kind;
+    this.label = label;
+    this.sink = sink;
+    if (parent !== undefined) this.parent = parent;
+    this.names = EVENTS[kind];
+    this.draft = new EventDraft({ label, kind, parent });
+    const { promise, resolve } = Promise.withResolvers<void>();
+    this.whenClosed = promise;
+    this.#closed = resolve;
+  }
+
+  install(): void {
+    const obj = this.target as unknown as Record<string | symbol, unknown>;
+    this.#patches.push([WATCHED, Object.getOwnPropertyDescriptor(obj, WATCHED)]);
+    Object.defineProperty(obj, WATCHED, { value: this, writable: true, configurable: true });
+    const install = (name: string, h: Hook) => {
+      if (typeof obj[name] !== "function") return;
+      const before = Object.getOwnPropertyDescriptor(obj, name);
+      this.current[name] = obj[name] as Method;
+      this.#patches.push([name, before]);
+      Object.defineProperty(obj, name, {
+        configurable: true,
+        enumerable: before?.enumerable ?? false,
+        get: h.get,
+        set: h.set,
+      });
+    };
+    install("emit", EMIT);
+    for (const [name, h] of SILENT) install(name, h);
+    for (const [name, h] of HOOKS[this.kind]) install(name, h);
+    this.guardHandle();
+  }
+
+  restore(): void {
+    const obj = this.target as unknown as Record<string | symbol, unknown>;
+    for (const [key, before] of this.#patches.reverse()) {
+      if (before === undefined) delete obj[key];
+      else Object.defineProperty(obj, key, before);
+      // keep what the object assigned while watched (e.g. writeAfterFIN)
+      const now = this.current[key];
+      if (now !== undefined && obj[key] !== now) {
+        Object.defineProperty(obj, key, { value: now, writable: true, configurable: true });
+      }
+    }
+    this.#patches.length = 0;
+  }
+
+  /** Starts this object's next record, with the addresses known so far. */
+  begin(source: "event" | "call", name: string): EventDraft {
+    const draft = this.draft.begin(source, name);
+    this.addEndpoints(draft);
+    return draft;
+  }
+
+  // ---- addresses and counters -------------------------------------------------------
+
+  #refreshEndpoints(): void {
+    const tcp = this.target as net.Socket;
+    if (this.local === undefined && typeof tcp.localPort === "number") {
+      this.local = address(tcp.localAddress, tcp.localPort, tcp.localFamily);
+      this.ports.add(tcp.localPort);
+    }
+    if (this.remote === undefined && typeof tcp.remotePort === "number") {
+      this.remote = address(tcp.remoteAddress, tcp.remotePort, tcp.remoteFamily);
+    }
+  }
+
+  #udpLocal(): Address | undefined {
+    try {
+      const a = (this.target as dgram.Socket).address();
+      this.ports.add(a.port);
       return address(a.address, a.port, a.family);
     } catch {
       return undefined;
     }
-  };
-  const counters = (withWritten: boolean): Counters | undefined => {
-    if (kind === "tcp-server") return { connections: state.connections };
-    if (kind !== "tcp-socket") return undefined;
-    const c: { -readonly [K in keyof Counters]: Counters[K] } = {
-      bytesRead: tcp.bytesRead,
-      writableLength: tcp.writableLength,
-    };
-    if (withWritten) c.bytesWritten = tcp.bytesWritten;
-    return c;
-  };
-  /** Adds the known local (and for TCP, remote) address to a record. */
-  const addEndpoints = (draft: EventDraft): void => {
-    if (kind === "tcp-socket" && (state.local === undefined || state.remote === undefined)) {
-      refreshEndpoints();
-    }
-    if (state.local !== undefined) draft.local = state.local;
-    if (kind === "tcp-socket" && state.remote !== undefined) draft.remote = state.remote;
-  };
+  }
 
-  // ---- events -------------------------------------------------------------
-  const names = kind === "tcp-server"
-    ? SERVER_EVENTS
-    : kind === "tcp-socket"
-    ? TCP_EVENTS
-    : UDP_EVENTS;
-  const onEvent = (name: string, args: unknown[]): void => {
-    const draft = start("event", name);
+  /** Adds the known local (and for TCP, remote) address to a record. */
+  addEndpoints(draft: EventDraft): void {
+    if (this.kind === "tcp-socket") {
+      if (this.local === undefined || this.remote === undefined) this.#refreshEndpoints();
+      draft.remote = this.remote;
+    }
+    draft.local = this.local;
+  }
+
+  fillCounters(draft: EventDraft, withWritten: boolean): void {
+    if (this.kind === "tcp-server") {
+      draft.connections = this.connections;
+    } else if (this.kind === "tcp-socket") {
+      const tcp = this.target as net.Socket;
+      draft.bytesRead = tcp.bytesRead;
+      draft.writableLength = tcp.writableLength;
+      if (withWritten) draft.bytesWritten = tcp.bytesWritten;
+    }
+  }
+
+  /** The sender of a datagram, reusing the last one's address object. */
+  #sender(rinfo: dgram.RemoteInfo): Address {
+    const last = this.#lastSender;
+    if (last !== undefined && last.port === rinfo.port && last.address === rinfo.address) {
+      return last;
+    }
+    return this.#lastSender = address(rinfo.address, rinfo.port, rinfo.family);
+  }
+
+  // ---- events -------------------------------------------------------------------------
+
+  onEvent(name: string, a1: unknown, a2: unknown, a3: unknown, a4: unknown): void {
+    try {
+      this.#onEvent(name, a1, a2, a3, a4);
+    } catch { /* recording must never break the socket */ }
+    if (name === "close") {
+      this.closed = true;
+      this.#closed();
+    }
+  }
+
+  #onEvent(name: string, a1: unknown, a2: unknown, a3: unknown, a4: unknown): void {
+    const draft = this.begin("event", name);
     switch (name) {
+      case "data": {
+        const tcp = this.target as net.Socket;
+        draft.bytes = byteLength(a1, tcp.readableEncoding);
+        draft.payload = a1;
+        this.fillCounters(draft, false);
+        this.sink.record(draft);
+        draft.payload = undefined;
+        return;
+      }
+      case "message": {
+        const rinfo = a2 as dgram.RemoteInfo | undefined;
+        draft.bytes = rinfo?.size ?? byteLength(a1);
+        draft.payload = a1;
+        if (rinfo) draft.remote = this.#sender(rinfo);
+        this.sink.record(draft);
+        draft.payload = undefined;
+        return;
+      }
       case "listening":
-        if (kind === "tcp-server") {
-          const a = (target as net.Server).address();
+        if (this.kind === "tcp-server") {
+          const a = (this.target as net.Server).address();
           if (a !== null && typeof a === "object") {
-            state.local = address(a.address, a.port, a.family);
-            ports.add(a.port);
+            this.local = address(a.address, a.port, a.family);
+            this.ports.add(a.port);
           }
         } else {
-          state.local = udpLocal();
+          this.local = this.#udpLocal();
         }
-        if (state.local) draft.local = state.local;
+        draft.local = this.local;
         break;
       case "connection": {
-        const socket = args[0] as net.Socket;
-        state.connections++;
-        const child = instrument(socket, `${label}#${++state.accepted}`, sink, label);
-        child.whenClosed.then(() => state.connections--, () => {});
+        const socket = a1 as net.Socket;
+        this.connections++;
+        const child = instrument(socket, `${this.label}#${++this.accepted}`, this.sink, this.label);
+        child.whenClosed.then(() => this.connections--, () => {});
         draft.preview = child.label;
         if (typeof socket.remotePort === "number") {
           draft.remote = address(socket.remoteAddress, socket.remotePort, socket.remoteFamily);
@@ -321,284 +597,128 @@ export function instrument(
         break;
       }
       case "drop": {
-        const d = args[0] as { remoteAddress?: string; remotePort?: number; remoteFamily?: string };
+        const d = a1 as { remoteAddress?: string; remotePort?: number; remoteFamily?: string };
         if (d && typeof d.remotePort === "number") {
           draft.remote = address(d.remoteAddress, d.remotePort, d.remoteFamily);
         }
         break;
       }
-      case "lookup": {
-        const [err, ip, family, host] = args as [Error | null, string, unknown, string];
-        if (err) Object.assign(draft, errorFields(err));
-        draft.args = `${String(host)} → ${String(ip)} (IPv${String(family).replace("IPv", "")})`;
+      case "lookup":
+        if (a1) draft.setError(a1);
+        draft.args = `${String(a4)} → ${String(a2)} (IPv${String(a3).replace("IPv", "")})`;
         break;
-      }
-      case "data": {
-        const chunk = args[0];
-        draft.bytes = byteLength(chunk, tcp.readableEncoding);
-        draft.preview = preview(chunk);
-        break;
-      }
-      case "message": {
-        const [msg, rinfo] = args as [Uint8Array, dgram.RemoteInfo];
-        draft.bytes = rinfo?.size ?? byteLength(msg);
-        draft.preview = preview(msg);
-        if (rinfo) draft.remote = address(rinfo.address, rinfo.port, rinfo.family);
-        break;
-      }
       case "connect":
-        if (kind === "udp-socket") {
-          state.local = udpLocal();
-          if (state.local) draft.local = state.local;
+        if (this.kind === "udp-socket") {
+          this.local = this.#udpLocal();
+          draft.local = this.local;
           try {
-            const r = (target as dgram.Socket).remoteAddress();
+            const r = (this.target as dgram.Socket).remoteAddress();
             draft.remote = address(r.address, r.port, r.family);
           } catch { /* not connected after all */ }
         }
         break;
       case "close":
-        if (kind === "tcp-socket") draft.hadError = args[0] === true;
+        if (this.kind === "tcp-socket") draft.hadError = a1 === true;
         break;
       case "error":
-        Object.assign(draft, errorFields(args[0]));
+        draft.setError(a1);
         break;
     }
-    if (name !== "data" && name !== "message") draft.counters = counters(true);
-    else if (kind === "tcp-socket") draft.counters = counters(false);
-    record(draft);
-    if (name === "close") {
-      state.closed = true;
-      closed.resolve();
-    }
-  };
-  defineMethod("emit", (emit) =>
-    function (this: unknown, name: unknown): boolean {
-      // Fast path: most emits (readable, resume, finish, ...) are not recorded.
-      if (typeof name !== "string" || !names.has(name)) {
-        return Reflect.apply(emit(), this, arguments) as boolean;
-      }
-      const args = Array.prototype.slice.call(arguments, 1) as unknown[];
-      if (name === "error" && state.guardError !== undefined) {
-        args[0] = state.guardError;
-        state.guardError = undefined;
-      }
-      try {
-        onEvent(name, args);
-      } catch { /* recording must never break the socket */ }
-      return Reflect.apply(emit(), this, [name, ...args]) as boolean;
-    });
-
-  // ---- calls ----------------------------------------------------------------
-  type Describe = (args: unknown[]) => EventDraft;
-  interface WrapOptions {
-    /** What to record of the arguments; default: a short summary. */
-    describe?: Describe;
-    /** The loopback guard's question, if the call reaches an address. */
-    guard?: (args: unknown[]) => GuardRequest | undefined;
-    /** Runs after the original returned. */
-    after?: (draft: EventDraft, args: unknown[]) => void;
-    /**
-     * Reports the result of the callback the program passed (its last
-     * function argument). None is added when the program passed none, so
-     * errors still go where Node sends them.
-     */
-    callbackResult?: (draft: EventDraft, results: unknown[]) => void;
-    /**
-     * Whether this call is Node replaying an earlier call it had queued (a
-     * UDP `send` before the socket was bound is queued and made again after
-     * `listening`): it passes through without a second record.
-     */
-    replay?: (args: unknown[]) => boolean;
+    this.fillCounters(draft, true);
+    this.sink.record(draft);
   }
-  const wrap = (name: string, options: WrapOptions = {}) => {
-    if (typeof obj[name] !== "function") return;
-    const { describe = summarizeArgs, guard, after, callbackResult, replay } = options;
-    defineMethod(name, (original) =>
-      function (this: unknown, ...args: unknown[]): unknown {
-        const passThrough = () => {
-          state.depth++;
-          try {
-            return Reflect.apply(original(), this, args);
-          } finally {
-            state.depth--;
-          }
-        };
-        if (state.depth > 0) return Reflect.apply(original(), this, args);
-        if (replay?.(args)) return passThrough();
-        let draft = start("call", name);
-        try {
-          Object.assign(draft, describe(args));
-        } catch { /* recording must never break the socket */ }
-        const request = guard?.(args);
-        const refusal = request && guardDecision({ ...request, network: sink.network });
-        if (refusal !== undefined) {
-          const error = new LoopbackGuardError(refusal);
-          sink.settled?.(record({ ...draft, ...errorFields(error) }));
-          throw error;
-        }
-        draft = record(draft);
-        const i = callbackResult ? args.findLastIndex((a) => typeof a === "function") : -1;
-        if (i !== -1) {
-          const callback = args[i] as (...results: unknown[]) => unknown;
-          args[i] = function (this: unknown, ...results: unknown[]): unknown {
-            try {
-              callbackResult!(draft, results);
-            } catch { /* recording must never break the socket */ }
-            return Reflect.apply(callback, this, results);
-          };
-        }
-        state.depth++;
-        let result: unknown;
-        try {
-          result = Reflect.apply(original(), this, args);
-        } catch (error) {
-          Object.assign(draft, errorFields(error));
-          sink.failed?.(draft);
-          sink.settled?.(draft);
-          throw error;
-        } finally {
-          state.depth--;
-        }
-        try {
-          if (isShown(result)) draft.returned = result;
-          if (kind !== "udp-socket") draft.counters = counters(true);
-          addEndpoints(draft);
-          after?.(draft, args);
-        } catch { /* recording must never break the socket */ }
-        sink.settled?.(draft);
-        return result;
-      });
-  };
-  const silence = (name: string) => {
-    if (typeof obj[name] !== "function") return;
-    defineMethod(name, (original) =>
-      function (this: unknown, ...args: unknown[]): unknown {
-        state.depth++;
-        try {
-          return Reflect.apply(original(), this, args);
-        } finally {
-          state.depth--;
-        }
-      });
-  };
-  for (const name of SILENT_CALLS) silence(name);
-  const isBound = () => {
+
+  // ---- calls --------------------------------------------------------------------------
+
+  #passThrough(original: Method, self: unknown, args: unknown[]): unknown {
+    this.depth++;
     try {
-      (target as dgram.Socket).address();
+      return Reflect.apply(original, self, args);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  call(name: string, spec: CallSpec, original: Method, self: unknown, args: unknown[]): unknown {
+    if (spec.replay?.(this, args)) return this.#passThrough(original, self, args);
+    const draft = this.begin("call", name);
+    try {
+      if (spec.describe) spec.describe(this, draft, args);
+      else summarizeArgs(draft, args);
+    } catch { /* recording must never break the socket */ }
+    const target = draft.remote;
+    const request = spec.guard?.(this, args);
+    const refusal = request && guardDecision({ ...request, network: this.sink.network });
+    if (refusal !== undefined) {
+      const error = new LoopbackGuardError(refusal);
+      this.sink.record(draft.setError(error));
+      throw error;
+    }
+    const seq = this.sink.open(draft);
+    draft.payload = undefined;
+    let callbackSettles = false;
+    if (spec.callbackResult) {
+      const i = args.findLastIndex((a) => typeof a === "function");
+      if (i !== -1) {
+        const pending: PendingCall = { name, seq, remote: target };
+        const callback = args[i] as Method;
+        const report = spec.callbackResult;
+        callbackSettles = spec.settlesInCallback === true;
+        args[i] = (...results: unknown[]): unknown => {
+          try {
+            report(this, pending, results);
+          } catch { /* recording must never break the socket */ }
+          return Reflect.apply(callback, self, results);
+        };
+      }
+    }
+    this.depth++;
+    let result: unknown;
+    try {
+      result = Reflect.apply(original, self, args);
+    } catch (error) {
+      this.depth--;
+      const failed = this.draft.begin("call", name).setError(error);
+      failed.remote = target;
+      this.sink.settle(seq, failed);
+      throw error;
+    }
+    this.depth--;
+    try {
+      const done = this.begin("call", name);
+      if (this.kind === "udp-socket") done.remote = target;
+      if (isShown(result)) done.returned = result;
+      this.fillCounters(done, true);
+      spec.after?.(this, args);
+      if (!callbackSettles) this.sink.settle(seq, done);
+    } catch { /* recording must never break the socket */ }
+    return result;
+  }
+
+  isBound(): boolean {
+    try {
+      (this.target as dgram.Socket).address();
       return true;
     } catch {
       return false;
     }
-  };
-
-  if (kind === "tcp-server") {
-    for (const name of SERVER_CALLS) {
-      if (name === "listen") wrap(name, { guard: listenGuard });
-      else if (name === "getConnections") {
-        wrap(name, {
-          callbackResult: (draft, [err, count]) => {
-            if (err) Object.assign(draft, errorFields(err));
-            else if (typeof count === "number") draft.returned = count;
-          },
-        });
-      } else wrap(name);
-    }
-  } else if (kind === "tcp-socket") {
-    for (const name of TCP_CALLS) {
-      if (name === "connect") {
-        wrap(name, { guard: tcpConnectGuard, after: () => guardHandle() });
-      } else if (name === "write" || name === "end") {
-        wrap(name, {
-          describe: (args) =>
-            payloadFields(args[0], typeof args[1] === "string" ? args[1] : undefined),
-        });
-      } else if (name === "pipe" || name === "unpipe") {
-        wrap(name, { describe: (args) => ({ args: args.map(shortValue).join(", ") }) });
-      } else wrap(name);
-    }
-    guardHandle();
-  } else {
-    for (const name of UDP_CALLS) {
-      switch (name) {
-        case "bind":
-          wrap(name, { guard: (args) => ({ operation: "bind", address: udpBindAddress(args) }) });
-          break;
-        case "connect":
-          wrap(name, {
-            guard: (args) => ({
-              operation: "connect",
-              address: typeof args[1] === "string" ? args[1] : undefined,
-              multicastInterface: state.multicastInterface,
-            }),
-          });
-          break;
-        case "send":
-          wrap(name, {
-            describe: sendFields,
-            replay: (args) => {
-              if (state.queuedSends === 0 || !Array.isArray(args[0]) || !isBound()) return false;
-              state.queuedSends--;
-              return true;
-            },
-            after: () => {
-              if (!isBound()) state.queuedSends++;
-            },
-            guard: (args) => ({
-              operation: "send",
-              address: parseSend(args).address,
-              multicastInterface: state.multicastInterface,
-            }),
-            callbackResult: (draft, [err, bytes]) => {
-              const result = start("event", "sent");
-              if (err) Object.assign(result, errorFields(err));
-              else if (typeof bytes === "number") result.bytes = bytes;
-              if (draft.remote) result.remote = draft.remote;
-              record(result);
-            },
-          });
-          break;
-        case "addMembership":
-        case "dropMembership":
-          wrap(name, {
-            guard: (args) => ({
-              operation: name,
-              address: String(args[0]),
-              multicastInterface: typeof args[1] === "string" ? args[1] : undefined,
-            }),
-          });
-          break;
-        case "setMulticastInterface":
-          wrap(name, {
-            guard: (args) => ({ operation: name, address: String(args[0]) }),
-            after: (_draft, args) => {
-              state.multicastInterface = String(args[0]);
-            },
-          });
-          break;
-        default:
-          wrap(name);
-      }
-    }
   }
 
-  function listenGuard(args: unknown[]): GuardRequest | undefined {
-    const first = args[0];
-    if (first !== null && typeof first === "object") {
-      const o = first as { host?: unknown };
-      return { operation: "listen", address: typeof o.host === "string" ? o.host : undefined };
+  sendFields(draft: EventDraft, args: unknown[]): void {
+    const s = parseSend(args);
+    const slice = s.length !== undefined && s.payload instanceof Uint8Array
+      ? s.payload.subarray(s.offset, (s.offset ?? 0) + s.length)
+      : s.payload;
+    payloadFields(draft, slice);
+    if (s.length !== undefined) draft.bytes = s.length;
+    if (s.port !== undefined) {
+      draft.remote = address(s.address ?? "127.0.0.1", s.port, undefined);
+    } else {
+      try {
+        const r = (this.target as dgram.Socket).remoteAddress();
+        draft.remote = address(r.address, r.port, r.family);
+      } catch { /* not connected: Node will report it */ }
     }
-    return { operation: "listen", address: typeof args[1] === "string" ? args[1] : undefined };
-  }
-
-  function tcpConnectGuard(args: unknown[]): GuardRequest | undefined {
-    const first = args[0];
-    if (first !== null && typeof first === "object") {
-      const o = first as { host?: unknown; path?: unknown };
-      if (typeof o.path === "string") return undefined;
-      return { operation: "connect", address: typeof o.host === "string" ? o.host : undefined };
-    }
-    if (typeof first === "string" && !/^\d+$/.test(first)) return undefined; // IPC path
-    return { operation: "connect", address: typeof args[1] === "string" ? args[1] : undefined };
   }
 
   /**
@@ -607,49 +727,51 @@ export function instrument(
    * after a tick, so the handle's own `connect` is checked. A refused
    * connection fails with the guard's error as the socket's `error` event.
    */
-  function guardHandle(): void {
-    if (kind !== "tcp-socket") return;
-    const handle = (tcp as unknown as { _handle?: Record<string, unknown> })._handle;
-    if (!handle || (handle as { [WATCHED]?: boolean })[WATCHED]) return;
-    (handle as { [WATCHED]?: boolean })[WATCHED] = true;
+  guardHandle(): void {
+    if (this.kind !== "tcp-socket") return;
+    const handle = (this.target as unknown as { _handle?: Record<string | symbol, unknown> })
+      ._handle;
+    if (!handle || handle[WATCHED]) return;
+    handle[WATCHED] = true;
     for (const method of ["connect", "connect6"]) {
       const original = handle[method];
       if (typeof original !== "function") continue;
-      handle[method] = function (this: unknown, ...args: unknown[]): unknown {
+      handle[method] = (...args: unknown[]): unknown => {
         const refusal = guardDecision({
           operation: "connect",
           address: String(args[1]),
-          network: sink.network,
+          network: this.sink.network,
         });
         if (refusal !== undefined) {
-          state.guardError = new LoopbackGuardError(refusal);
+          this.guardError = new LoopbackGuardError(refusal);
           return -13; // UV_EACCES: the socket fails as if the OS refused; emit() substitutes the guard's error
         }
-        return Reflect.apply(original, this, args);
+        return Reflect.apply(original, handle, args);
       };
     }
   }
+}
 
-  function sendFields(args: unknown[]): EventDraft {
-    const s = parseSend(args);
-    const slice = s.length !== undefined && s.payload instanceof Uint8Array
-      ? s.payload.subarray(s.offset, (s.offset ?? 0) + s.length)
-      : s.payload;
-    const fields: EventDraft = payloadFields(slice);
-    if (s.length !== undefined) fields.bytes = s.length;
-    if (s.port !== undefined) {
-      fields.remote = address(s.address ?? "127.0.0.1", s.port, undefined);
-    } else {
-      try {
-        const r = (target as dgram.Socket).remoteAddress();
-        fields.remote = address(r.address, r.port, r.family);
-      } catch { /* not connected: Node will report it */ }
-    }
-    return fields;
+// ---- arguments ----------------------------------------------------------------------------
+
+function listenGuard(args: unknown[]): GuardRequest | undefined {
+  const first = args[0];
+  if (first !== null && typeof first === "object") {
+    const o = first as { host?: unknown };
+    return { operation: "listen", address: typeof o.host === "string" ? o.host : undefined };
   }
+  return { operation: "listen", address: typeof args[1] === "string" ? args[1] : undefined };
+}
 
-  sink.adopt(watched);
-  return watched;
+function tcpConnectGuard(args: unknown[]): GuardRequest | undefined {
+  const first = args[0];
+  if (first !== null && typeof first === "object") {
+    const o = first as { host?: unknown; path?: unknown };
+    if (typeof o.path === "string") return undefined;
+    return { operation: "connect", address: typeof o.host === "string" ? o.host : undefined };
+  }
+  if (typeof first === "string" && !/^\d+$/.test(first)) return undefined; // IPC path
+  return { operation: "connect", address: typeof args[1] === "string" ? args[1] : undefined };
 }
 
 interface ParsedSend {
@@ -696,67 +818,30 @@ function address(addr: string | undefined, port: number, family: unknown): Addre
   return Object.freeze(a);
 }
 
-function errorFields(error: unknown): EventDraft {
-  if (error !== null && typeof error === "object") {
-    const e = error as { code?: unknown; message?: unknown };
-    const fields: EventDraft = { message: String(e.message ?? error) };
-    if (typeof e.code === "string") fields.code = e.code;
-    return fields;
-  }
-  return { message: String(error) };
-}
-
 function isShown(value: unknown): value is string | number | boolean | null {
   return value === null || typeof value === "boolean" || typeof value === "number" ||
     typeof value === "string";
 }
 
 function byteLength(chunk: unknown, encoding?: string | null): number {
+  if (chunk instanceof Uint8Array) return chunk.byteLength;
   if (typeof chunk === "string") {
     return Buffer.byteLength(chunk, (encoding ?? "utf8") as BufferEncoding);
   }
-  if (chunk instanceof Uint8Array) return chunk.byteLength;
   if (ArrayBuffer.isView(chunk)) return chunk.byteLength;
   if (Array.isArray(chunk)) return chunk.reduce((n, c) => n + byteLength(c, encoding), 0);
   return 0;
 }
 
-export function preview(chunk: unknown): string | undefined {
-  let text: string;
-  let more: boolean;
-  if (typeof chunk === "string") {
-    text = chunk.length > PREVIEW_BYTES ? chunk.slice(0, PREVIEW_BYTES) : chunk;
-    more = chunk.length > PREVIEW_BYTES;
-  } else if (chunk instanceof Uint8Array) {
-    more = chunk.byteLength > PREVIEW_BYTES;
-    return bytesPreview(chunk, more);
-  } else if (Array.isArray(chunk) && chunk.length > 0) {
-    return preview(chunk[0]);
-  } else {
-    return undefined;
-  }
-  if (UNPRINTABLE.test(text)) {
-    text = text.replace(/\n/g, "↵").replace(UNPRINTABLE_ALL, "·");
-  }
-  return more ? text + "…" : text;
+function payloadFields(draft: EventDraft, payload: unknown, encoding?: string): void {
+  if (payload === undefined || typeof payload === "function") return;
+  draft.bytes = byteLength(payload, encoding);
+  draft.payload = payload;
 }
 
-// deno-lint-ignore no-control-regex
-const UNPRINTABLE = /[\x00-\x1f\x7f\ufffd]/;
-// deno-lint-ignore no-control-regex
-const UNPRINTABLE_ALL = /[\x00-\x08\x0b-\x1f\x7f\ufffd]/g;
-
-function payloadFields(payload: unknown, encoding?: string): EventDraft {
-  if (payload === undefined || typeof payload === "function") return {};
-  const fields: EventDraft = { bytes: byteLength(payload, encoding) };
-  const p = preview(payload);
-  if (p !== undefined) fields.preview = p;
-  return fields;
-}
-
-function summarizeArgs(args: unknown[]): EventDraft {
+function summarizeArgs(draft: EventDraft, args: unknown[]): void {
   const shown = args.filter((a) => typeof a !== "function").map(shortValue);
-  return shown.length === 0 ? {} : { args: shown.join(", ") };
+  if (shown.length > 0) draft.args = shown.join(", ");
 }
 
 function shortValue(value: unknown): string {
@@ -774,52 +859,3 @@ function shortValue(value: unknown): string {
     return "{…}";
   }
 }
-
-/**
- * Decodes at most {@linkcode PREVIEW_BYTES} bytes as UTF-8 by hand (no
- * decoder call, no regular expression: this runs for every chunk), with line
- * breaks as `↵` and control characters and invalid bytes as `·`.
- */
-function bytesPreview(bytes: Uint8Array, more: boolean): string {
-  const n = Math.min(bytes.byteLength, PREVIEW_BYTES);
-  const units = PREVIEW_UNITS;
-  units.length = 0;
-  let i = 0;
-  while (i < n) {
-    const b = bytes[i];
-    if (b < 0x80) {
-      units.push(b === 0x0a ? 0x21b5 : b !== 0x09 && (b < 0x20 || b === 0x7f) ? 0xb7 : b);
-      i++;
-      continue;
-    }
-    const length = b >= 0xf0 && b < 0xf5 ? 4 : b >= 0xe0 ? 3 : b >= 0xc2 && b < 0xe0 ? 2 : 0;
-    let code = length === 4 ? b & 0x07 : length === 3 ? b & 0x0f : b & 0x1f;
-    let valid = length !== 0 && i + length <= n;
-    for (let k = 1; valid && k < length; k++) {
-      const c = bytes[i + k];
-      if ((c & 0xc0) !== 0x80) valid = false;
-      else code = (code << 6) | (c & 0x3f);
-    }
-    if (
-      valid &&
-      ((code >= 0xd800 && code <= 0xdfff) || code > 0x10ffff ||
-        (length === 3 && code < 0x800) || (length === 4 && code < 0x10000))
-    ) valid = false;
-    if (!valid) {
-      units.push(0xb7);
-      i++;
-    } else if (code > 0xffff) {
-      units.push(0xd800 + ((code - 0x10000) >> 10), 0xdc00 + ((code - 0x10000) & 0x3ff));
-      i += length;
-    } else {
-      units.push(code);
-      i += length;
-    }
-  }
-  if (more) units.push(0x2026); // …
-  // One flat string from the code units (no rope of concatenations kept alive in the trace).
-  return String.fromCharCode.apply(null, units);
-}
-
-/** Scratch space for {@linkcode bytesPreview}: at most two code units per byte. */
-const PREVIEW_UNITS: number[] = [];

@@ -1,5 +1,5 @@
 import { assertEquals } from "@std/assert";
-import { preview } from "../lib/watch.ts";
+import { preview } from "socketlab";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 

@@ -289,7 +289,7 @@ async function throughputNode(
       received: result.received,
       ms: result.at - start,
       ...(verify ? { sha256: { sent: sentHash!.digest("hex"), received: result.hash! } } : {}),
-      ...(lab ? { events: lab.events().length + lab.trace.dropped } : {}),
+      ...(lab ? { events: lab.mark() } : {}),
     };
   } finally {
     if (lab) await lab.close();
@@ -434,7 +434,7 @@ async function pingPongNode(
     return {
       echoed,
       ms: end - start,
-      ...(lab ? { events: lab.events().length + lab.trace.dropped } : {}),
+      ...(lab ? { events: lab.mark() } : {}),
     };
   } finally {
     if (lab) await lab.close();
