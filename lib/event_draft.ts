@@ -23,7 +23,7 @@ import type { Address, EndpointKind, EventSource, TraceEvent } from "./event.ts"
  * draft.bytes = 5;
  * draft.payload = new TextEncoder().encode("hello");
  * const log = new EventLog();
- * log.append(draft, { seq: 1, time: 0.25 });
+ * log.append(draft, 1, 0.25);
  * console.log(log.toArray()[0].preview); // "hello"
  * ```
  */
@@ -66,11 +66,6 @@ export class EventDraft {
   writableLength: number = NaN;
   /** `counters.connections`, or `NaN`. */
   connections: number = NaN;
-  /** Set by `EventLog.append`: the log that `endpoint` is an id in. */
-  endpointLog: object | undefined = undefined;
-  /** Set by `EventLog.append`: the endpoint's id in `endpointLog` (a cache). */
-  endpoint: number = -1;
-
   /**
    * Makes a draft for one endpoint.
    *

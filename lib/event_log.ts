@@ -18,26 +18,22 @@ import { bytesPreview, PREVIEW_BYTES, textPreview } from "./preview.ts";
 /** The number of events a trace keeps by default. */
 export const DEFAULT_MAX_EVENTS = 100_000;
 
-// Numbers, 8 per slot.
-const F = 8;
+/** Slots allocated at first; the columns double as needed up to `maxEvents`. */
+const INITIAL_CAPACITY = 4096;
+
+// Numbers, 6 per slot.
+const F = 6;
 const F_SEQ = 0;
 const F_TIME = 1;
 const F_BYTES = 2;
 const F_READ = 3;
 const F_WRITTEN = 4;
-const F_QUEUED = 5;
-const F_CONNECTIONS = 6;
-const F_RETURNED = 7;
-// Small integers, 3 per slot: endpoint id, name id (× 2, + 1 for a call), flags.
+const F_QUEUED = 5; // writableLength of a socket, or connections of a server (FLAG_CONNECTIONS)
+// Small integers, 3 per slot.
 const I = 3;
-const I_ENDPOINT = 0;
-const I_NAME = 1;
+const I_CONTEXT = 0; // endpoint and addresses
+const I_NAME = 1; // name id × 2, + 1 for a call
 const I_FLAGS = 2;
-// References, 3 per slot: local address, remote address, rare fields.
-const R = 3;
-const R_LOCAL = 0;
-const R_REMOTE = 1;
-const R_EXTRA = 2;
 
 // Flags.
 const PREVIEW_LENGTH = 0x3f; // bytes kept in the preview column
@@ -48,25 +44,39 @@ const RETURNED_MASK = 0x7 << RETURNED_SHIFT;
 const RETURNED_FALSE = 1;
 const RETURNED_TRUE = 2;
 const RETURNED_NULL = 3;
-const RETURNED_NUMBER = 4;
-const RETURNED_STRING = 5;
+const RETURNED_OTHER = 4; // a number or string, in the extras
 const HAD_ERROR_SHIFT = 11; // 2 bits: 0 absent, 1 false, 2 true
 const HAD_ERROR_MASK = 0x3 << HAD_ERROR_SHIFT;
+const FLAG_CONNECTIONS = 1 << 13;
+const FLAG_EXTRA = 1 << 14; // the slot has an entry in the extras
 
-/** The fields that are rarely present, kept as one object per event that has any. */
+/** The fields that are rarely present, kept for the events that have any. */
 interface Extra {
   preview?: string;
-  returned?: string;
+  returned?: string | number;
   code?: string;
   message?: string;
   args?: string;
 }
 
-interface EndpointEntry {
+/** An endpoint with the addresses it had at some record: most records share a few. */
+interface Context {
   readonly label: string;
   readonly kind: EndpointKind;
   readonly parent: string | undefined;
+  readonly local: Address | undefined;
+  readonly remote: Address | undefined;
 }
+
+/** What a draft last resolved to, kept on the draft so a busy socket resolves nothing. */
+interface ContextCache {
+  log: EventLog;
+  id: number;
+  local: Address | undefined;
+  remote: Address | undefined;
+}
+const CONTEXT = Symbol("socketlab.eventLog.context");
+type Cached = { [CONTEXT]?: ContextCache };
 
 /**
  * A ring buffer of events: it keeps the newest `maxEvents` and counts the
@@ -96,10 +106,11 @@ export class EventLog {
   #dropped = 0;
   #numbers = new Float64Array(0);
   #ints = new Int32Array(0);
-  #refs: unknown[] = [];
   #previews = new Uint8Array(0);
-  #endpoints: EndpointEntry[] = [];
-  #endpointIds = new Map<string, number>();
+  #extras = new Map<number, Extra>();
+  #contexts: Context[] = [];
+  /** label, kind, parent → local → remote → context id */
+  #contextIds = new Map<string, Map<Address | undefined, Map<Address | undefined, number>>>();
   #names: string[] = [];
   #nameIds = new Map<string, number>();
 
@@ -162,12 +173,9 @@ export class EventLog {
     numbers[f + F_BYTES] = draft.bytes;
     const i = slot * I;
     const ints = this.#ints;
-    if (draft.endpointLog !== this) {
-      draft.endpoint = this.#endpointId(draft);
-      draft.endpointLog = this;
-    }
-    ints[i + I_ENDPOINT] = draft.endpoint;
+    ints[i + I_CONTEXT] = this.#contextOf(draft);
     ints[i + I_NAME] = this.#nameId(draft.name) * 2 + (draft.source === "call" ? 1 : 0);
+    if (ints[i + I_FLAGS] & FLAG_EXTRA) this.#extras.delete(slot);
     let flags = 0;
     let extra: Extra | undefined;
     if (draft.preview !== undefined) {
@@ -186,10 +194,10 @@ export class EventLog {
       }
     }
     if (draft.args !== undefined) (extra ??= {}).args = draft.args;
-    const r = slot * R;
-    this.#refs[r + R_LOCAL] = draft.local;
-    this.#refs[r + R_REMOTE] = draft.remote;
-    this.#refs[r + R_EXTRA] = extra;
+    if (extra !== undefined) {
+      this.#extras.set(slot, extra);
+      flags |= FLAG_EXTRA;
+    }
     ints[i + I_FLAGS] = flags;
     this.#setResult(slot, draft);
   }
@@ -216,9 +224,16 @@ export class EventLog {
   amend(seq: number, draft: EventDraft): boolean {
     const slot = this.#slotOf(seq);
     if (slot === -1) return false;
-    const r = slot * R;
-    if (draft.local !== undefined) this.#refs[r + R_LOCAL] = draft.local;
-    if (draft.remote !== undefined) this.#refs[r + R_REMOTE] = draft.remote;
+    const i = slot * I + I_CONTEXT;
+    const had = this.#contexts[this.#ints[i]];
+    if (
+      (draft.local !== undefined && draft.local !== had.local) ||
+      (draft.remote !== undefined && draft.remote !== had.remote)
+    ) {
+      const local = draft.local ?? had.local;
+      const remote = draft.remote ?? had.remote;
+      this.#ints[i] = this.#contextId(had, local, remote);
+    }
     this.#setResult(slot, draft);
     return true;
   }
@@ -228,33 +243,36 @@ export class EventLog {
     const numbers = this.#numbers;
     numbers[f + F_READ] = draft.bytesRead;
     numbers[f + F_WRITTEN] = draft.bytesWritten;
-    numbers[f + F_QUEUED] = draft.writableLength;
-    numbers[f + F_CONNECTIONS] = draft.connections;
     const i = slot * I + I_FLAGS;
-    let flags = this.#ints[i] & ~(RETURNED_MASK | HAD_ERROR_MASK);
+    let flags = this.#ints[i] & ~(RETURNED_MASK | HAD_ERROR_MASK | FLAG_CONNECTIONS);
+    if (draft.connections === draft.connections) {
+      numbers[f + F_QUEUED] = draft.connections;
+      flags |= FLAG_CONNECTIONS;
+    } else {
+      numbers[f + F_QUEUED] = draft.writableLength;
+    }
     const returned = draft.returned;
-    let extra = this.#refs[slot * R + R_EXTRA] as Extra | undefined;
-    if (returned !== undefined) {
-      let kind = RETURNED_NULL;
-      if (returned === true) kind = RETURNED_TRUE;
-      else if (returned === false) kind = RETURNED_FALSE;
-      else if (typeof returned === "number") {
-        kind = RETURNED_NUMBER;
-        numbers[f + F_RETURNED] = returned;
-      } else if (typeof returned === "string") {
-        kind = RETURNED_STRING;
-        extra = { ...extra, returned };
-      }
-      flags |= kind << RETURNED_SHIFT;
+    if (returned === true) flags |= RETURNED_TRUE << RETURNED_SHIFT;
+    else if (returned === false) flags |= RETURNED_FALSE << RETURNED_SHIFT;
+    else if (returned === null) flags |= RETURNED_NULL << RETURNED_SHIFT;
+    else if (returned !== undefined) {
+      flags |= (RETURNED_OTHER << RETURNED_SHIFT) | FLAG_EXTRA;
+      this.#extraOf(slot).returned = returned;
     }
     if (draft.hadError !== undefined) flags |= (draft.hadError ? 2 : 1) << HAD_ERROR_SHIFT;
     if (draft.code !== undefined || draft.message !== undefined) {
-      extra = { ...extra };
+      const extra = this.#extraOf(slot);
       if (draft.code !== undefined) extra.code = draft.code;
       if (draft.message !== undefined) extra.message = draft.message;
+      flags |= FLAG_EXTRA;
     }
-    this.#refs[slot * R + R_EXTRA] = extra;
     this.#ints[i] = flags;
+  }
+
+  #extraOf(slot: number): Extra {
+    let extra = this.#extras.get(slot);
+    if (extra === undefined) this.#extras.set(slot, extra = {});
+    return extra;
   }
 
   /**
@@ -306,8 +324,8 @@ export class EventLog {
     this.#dropped = 0;
     this.#numbers = new Float64Array(0);
     this.#ints = new Int32Array(0);
-    this.#refs = [];
     this.#previews = new Uint8Array(0);
+    this.#extras.clear();
   }
 
   /** The slot of the k-th kept event, oldest first. */
@@ -318,10 +336,8 @@ export class EventLog {
 
   #nextSlot(): number {
     if (this.#count < this.maxEvents) {
-      if (this.#capacity === 0) this.#grow();
-      const slot = this.#count++;
-      this.#refs.push(undefined, undefined, undefined);
-      return slot;
+      if (this.#count === this.#capacity) this.#grow();
+      return this.#count++;
     }
     const slot = this.#start;
     this.#start = slot + 1 === this.#count ? 0 : slot + 1;
@@ -329,19 +345,19 @@ export class EventLog {
     return slot;
   }
 
-  /**
-   * Allocates the columns. The typed arrays are sized for `maxEvents` at
-   * once: the OS maps their pages when first written, so an unused tail
-   * costs no memory, and nothing is ever copied. Only the references grow.
-   */
+  /** Doubles the columns (up to `maxEvents` slots). */
   #grow(): void {
-    if (this.#capacity === 0) {
-      const max = this.maxEvents;
-      this.#numbers = new Float64Array(max * F);
-      this.#ints = new Int32Array(max * I);
-      this.#previews = new Uint8Array(max * PREVIEW_BYTES);
-      this.#capacity = max;
-    }
+    const capacity = Math.min(this.maxEvents, Math.max(INITIAL_CAPACITY, this.#capacity * 2));
+    const numbers = new Float64Array(capacity * F);
+    numbers.set(this.#numbers);
+    const ints = new Int32Array(capacity * I);
+    ints.set(this.#ints);
+    const previews = new Uint8Array(capacity * PREVIEW_BYTES);
+    previews.set(this.#previews);
+    this.#numbers = numbers;
+    this.#ints = ints;
+    this.#previews = previews;
+    this.#capacity = capacity;
   }
 
   #slotOf(seq: number): number {
@@ -360,21 +376,49 @@ export class EventLog {
     return -1;
   }
 
-  #endpointId(draft: EventDraft): number {
-    const key = draft.label;
-    let id = this.#endpointIds.get(key);
-    const entry = id === undefined ? undefined : this.#endpoints[id];
-    if (entry !== undefined && entry.kind === draft.kind && entry.parent === draft.parent) {
-      return id!;
+  /** The context id of a draft's endpoint and addresses (cached on the draft). */
+  #contextOf(draft: EventDraft): number {
+    const cache = (draft as Cached)[CONTEXT];
+    if (
+      cache !== undefined && cache.log === this && cache.local === draft.local &&
+      cache.remote === draft.remote
+    ) {
+      return cache.id;
     }
-    // A new label, or one reused for another kind of endpoint.
-    const full = `${draft.label}\u0000${draft.kind}\u0000${draft.parent ?? ""}`;
-    id = this.#endpointIds.get(full);
-    if (id !== undefined) return id;
-    id = this.#endpoints.length;
-    this.#endpoints.push({ label: draft.label, kind: draft.kind, parent: draft.parent });
-    if (entry === undefined) this.#endpointIds.set(key, id);
-    this.#endpointIds.set(full, id);
+    const id = this.#contextId(draft, draft.local, draft.remote);
+    if (cache === undefined) {
+      (draft as Cached)[CONTEXT] = { log: this, id, local: draft.local, remote: draft.remote };
+    } else {
+      cache.log = this;
+      cache.id = id;
+      cache.local = draft.local;
+      cache.remote = draft.remote;
+    }
+    return id;
+  }
+
+  #contextId(
+    endpoint: { label: string; kind: EndpointKind; parent?: string | undefined },
+    local: Address | undefined,
+    remote: Address | undefined,
+  ): number {
+    const key = `${endpoint.label}\u0000${endpoint.kind}\u0000${endpoint.parent ?? "\u0000"}`;
+    let byLocal = this.#contextIds.get(key);
+    if (byLocal === undefined) this.#contextIds.set(key, byLocal = new Map());
+    let byRemote = byLocal.get(local);
+    if (byRemote === undefined) byLocal.set(local, byRemote = new Map());
+    let id = byRemote.get(remote);
+    if (id === undefined) {
+      id = this.#contexts.length;
+      byRemote.set(remote, id);
+      this.#contexts.push({
+        label: endpoint.label,
+        kind: endpoint.kind,
+        parent: endpoint.parent,
+        local,
+        remote,
+      });
+    }
     return id;
   }
 
@@ -391,25 +435,22 @@ export class EventLog {
   #event(slot: number): TraceEvent {
     const f = slot * F;
     const i = slot * I;
-    const r = slot * R;
     const numbers = this.#numbers;
-    const endpoint = this.#endpoints[this.#ints[i + I_ENDPOINT]];
+    const context = this.#contexts[this.#ints[i + I_CONTEXT]];
     const nameWord = this.#ints[i + I_NAME];
     const flags = this.#ints[i + I_FLAGS];
-    const extra = this.#refs[r + R_EXTRA] as Extra | undefined;
+    const extra = flags & FLAG_EXTRA ? this.#extras.get(slot) : undefined;
     const e: { -readonly [K in keyof TraceEvent]: TraceEvent[K] } = {
       seq: numbers[f + F_SEQ],
       time: numbers[f + F_TIME],
-      label: endpoint.label,
-      kind: endpoint.kind,
+      label: context.label,
+      kind: context.kind,
       source: (nameWord & 1 ? "call" : "event") as EventSource,
       name: this.#names[nameWord >> 1],
     };
-    if (endpoint.parent !== undefined) e.parent = endpoint.parent;
-    const local = this.#refs[r + R_LOCAL] as Address | undefined;
-    if (local !== undefined) e.local = local;
-    const remote = this.#refs[r + R_REMOTE] as Address | undefined;
-    if (remote !== undefined) e.remote = remote;
+    if (context.parent !== undefined) e.parent = context.parent;
+    if (context.local !== undefined) e.local = context.local;
+    if (context.remote !== undefined) e.remote = context.remote;
     const bytes = numbers[f + F_BYTES];
     if (bytes === bytes) e.bytes = bytes;
     if (flags & PREVIEW_IN_BYTES) {
@@ -429,10 +470,7 @@ export class EventLog {
       case RETURNED_NULL:
         e.returned = null;
         break;
-      case RETURNED_NUMBER:
-        e.returned = numbers[f + F_RETURNED];
-        break;
-      case RETURNED_STRING:
+      case RETURNED_OTHER:
         e.returned = extra?.returned;
         break;
     }
@@ -443,15 +481,13 @@ export class EventLog {
     const read = numbers[f + F_READ];
     const written = numbers[f + F_WRITTEN];
     const queued = numbers[f + F_QUEUED];
-    const connections = numbers[f + F_CONNECTIONS];
-    if (read === read || written === written || queued === queued || connections === connections) {
-      const counters: { bytesRead?: number; bytesWritten?: number; writableLength?: number } & {
-        connections?: number;
-      } = {};
+    if (flags & FLAG_CONNECTIONS) {
+      e.counters = { connections: queued };
+    } else if (read === read || written === written || queued === queued) {
+      const counters: { bytesRead?: number; bytesWritten?: number; writableLength?: number } = {};
       if (read === read) counters.bytesRead = read;
       if (written === written) counters.bytesWritten = written;
       if (queued === queued) counters.writableLength = queued;
-      if (connections === connections) counters.connections = connections;
       e.counters = counters;
     }
     if (extra?.args !== undefined) e.args = extra.args;

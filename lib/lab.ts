@@ -185,7 +185,7 @@ const registry: Map<string, Lab> =
  * const server = lab.watch(net.createServer((s) => s.end("bye")), "server");
  * server.listen(port, "127.0.0.1");
  * await lab.until("server", "listening");
- * lab.watch(net.connect(port, "127.0.0.1"), "client");
+ * lab.watch(net.connect(port, "127.0.0.1"), "client").resume(); // read, so the end arrives
  * await lab.until("client", "close");
  * console.log(lab.trace.events.length > 0);
  * ```
@@ -811,7 +811,7 @@ export class Lab implements AsyncDisposable {
         clearTimeout(timer);
       }
     }
-    for (const w of this.#watched.values()) w.restore();
+    for (const w of this.#watched.values()) w.detach();
   }
 
   #assertOpen(method: string): void {

@@ -16,7 +16,7 @@
  * const server = lab.watch(net.createServer((s) => s.end("bye")), "server");
  * server.listen(port, "127.0.0.1");
  * await lab.until("server", "listening");
- * lab.watch(net.connect(port, "127.0.0.1"), "client");
+ * lab.watch(net.connect(port, "127.0.0.1"), "client").resume(); // read, so the end arrives
  * await lab.until("client", "close");
  * lab.trace; // a table of events in Jupyter, text in a terminal
  * ```

@@ -73,8 +73,13 @@ export interface Watched {
   readonly whenClosed: Promise<void>;
   /** Local ports it has used (for the kernel socket table). */
   readonly ports: ReadonlySet<number>;
-  /** Puts the object's own methods back as they were before watching. */
-  restore(): void;
+  /**
+   * Stops recording: from now on the object behaves as if it had never been
+   * watched, and another lab may watch it. (Its methods stay wrapped, passing
+   * straight through: taking the wrappers off would change the object's
+   * shape and throw away the optimized code of every socket that shares it.)
+   */
+  detach(): void;
 }
 
 type Method = (...args: unknown[]) => unknown;
@@ -123,7 +128,8 @@ export function endpointKindOf(target: unknown): EndpointKind | undefined {
  */
 export function watchedLabelOf(target: unknown): string | undefined {
   if (target === null || typeof target !== "object") return undefined;
-  return (target as Tagged)[WATCHED]?.label;
+  const endpoint = (target as Tagged)[WATCHED];
+  return endpoint === undefined || endpoint.detached ? undefined : endpoint.label;
 }
 
 /**
@@ -149,7 +155,7 @@ export function instrument(
     );
   }
   const endpoint = new Endpoint(target, kind, label, sink, parent);
-  endpoint.install();
+  endpoint.attach();
   sink.adopt(endpoint);
   return endpoint;
 }
@@ -197,7 +203,7 @@ function emitHook(): Hook {
     }
     const emit = endpoint.current.emit;
     // Fast path: most emits (readable, resume, finish, ...) are not recorded.
-    if (typeof name !== "string" || !endpoint.names.has(name)) {
+    if (typeof name !== "string" || !endpoint.names.has(name) || endpoint.detached) {
       return Reflect.apply(emit, this, arguments);
     }
     if (name === "error" && endpoint.guardError !== undefined) {
@@ -267,7 +273,7 @@ function callHook(name: string, spec: CallSpec): Hook {
     const endpoint = this[WATCHED];
     if (endpoint === undefined) return Reflect.apply(unwatched(this, name, wrapper), this, args);
     const original = endpoint.current[name];
-    if (endpoint.depth > 0) return Reflect.apply(original, this, args);
+    if (endpoint.depth > 0 || endpoint.detached) return Reflect.apply(original, this, args);
     return endpoint.call(name, spec, original, this, args);
   };
   return hook(name, wrapper);
@@ -396,6 +402,14 @@ const HOOKS: Record<EndpointKind, ReadonlyMap<string, Hook>> = {
   ]),
 };
 const EMIT = emitHook();
+/** Where a detached object's stray records would go: nowhere. */
+const DETACHED: WatchSink = {
+  network: "lan",
+  record: () => 0,
+  open: () => 0,
+  settle: () => {},
+  adopt: () => {},
+};
 const SILENT = ["on", "addListener", "once", "prependListener", "prependOnceListener"].map(
   (name) => [name, silentHook(name)] as const,
 );
@@ -408,7 +422,7 @@ class Endpoint implements Watched {
   readonly kind: EndpointKind;
   readonly target: Target;
   readonly parent?: string;
-  readonly sink: WatchSink;
+  sink: WatchSink;
   readonly names: ReadonlySet<string>;
   /** The one record this object fills, again and again. */
   readonly draft: EventDraft;
@@ -417,6 +431,8 @@ class Endpoint implements Watched {
   /** The methods the wrappers call: what the object would call unwatched. */
   readonly current: Record<string | symbol, Method> = {};
   closed = false;
+  /** Set by detach(): the wrappers pass straight through. */
+  detached = false;
   /** How many wrapped calls are running (calls they make are not recorded). */
   depth = 0;
   accepted = 0;
@@ -429,8 +445,6 @@ class Endpoint implements Watched {
   queuedSends = 0;
   #closed: () => void;
   #lastSender: Address | undefined = undefined;
-  /** What restore() puts back: each property as it was. */
-  #patches: Array<[string | symbol, PropertyDescriptor | undefined]> = [];
 
   constructor(target: Target, kind: EndpointKind, label: string, sink: WatchSink, parent?: string) {
     this.target = target;
@@ -445,40 +459,40 @@ class Endpoint implements Watched {
     this.#closed = resolve;
   }
 
-  install(): void {
-    const obj = this.target as unknown as Record<string | symbol, unknown>;
-    this.#patches.push([WATCHED, Object.getOwnPropertyDescriptor(obj, WATCHED)]);
-    Object.defineProperty(obj, WATCHED, { value: this, writable: true, configurable: true });
-    const install = (name: string, h: Hook) => {
-      if (typeof obj[name] !== "function") return;
-      const before = Object.getOwnPropertyDescriptor(obj, name);
-      this.current[name] = obj[name] as Method;
-      this.#patches.push([name, before]);
-      Object.defineProperty(obj, name, {
-        configurable: true,
-        enumerable: before?.enumerable ?? false,
-        get: h.get,
-        set: h.set,
-      });
-    };
-    install("emit", EMIT);
-    for (const [name, h] of SILENT) install(name, h);
-    for (const [name, h] of HOOKS[this.kind]) install(name, h);
+  /**
+   * Takes the object over: installs the shared accessors the first time it is
+   * watched, or, for an object a closed lab had watched, only takes over the
+   * methods that lab's wrappers were calling.
+   */
+  attach(): void {
+    const obj = this.target as unknown as Record<string | symbol, unknown> & Tagged;
+    const previous = obj[WATCHED];
+    if (previous !== undefined) {
+      Object.assign(this.current, previous.current);
+      obj[WATCHED] = this;
+    } else {
+      Object.defineProperty(obj, WATCHED, { value: this, writable: true, configurable: true });
+      const install = (name: string, h: Hook) => {
+        if (typeof obj[name] !== "function") return;
+        const before = Object.getOwnPropertyDescriptor(obj, name);
+        this.current[name] = obj[name] as Method;
+        Object.defineProperty(obj, name, {
+          configurable: true,
+          enumerable: before?.enumerable ?? false,
+          get: h.get,
+          set: h.set,
+        });
+      };
+      install("emit", EMIT);
+      for (const [name, h] of SILENT) install(name, h);
+      for (const [name, h] of HOOKS[this.kind]) install(name, h);
+    }
     this.guardHandle();
   }
 
-  restore(): void {
-    const obj = this.target as unknown as Record<string | symbol, unknown>;
-    for (const [key, before] of this.#patches.reverse()) {
-      if (before === undefined) delete obj[key];
-      else Object.defineProperty(obj, key, before);
-      // keep what the object assigned while watched (e.g. writeAfterFIN)
-      const now = this.current[key];
-      if (now !== undefined && obj[key] !== now) {
-        Object.defineProperty(obj, key, { value: now, writable: true, configurable: true });
-      }
-    }
-    this.#patches.length = 0;
+  detach(): void {
+    this.detached = true;
+    this.sink = DETACHED; // let the lab and its trace go
   }
 
   /** Starts this object's next record, with the addresses known so far. */
@@ -729,21 +743,22 @@ class Endpoint implements Watched {
    */
   guardHandle(): void {
     if (this.kind !== "tcp-socket") return;
-    const handle = (this.target as unknown as { _handle?: Record<string | symbol, unknown> })
-      ._handle;
+    const socket = this.target as unknown as Tagged;
+    const handle = (socket as { _handle?: Record<string | symbol, unknown> })._handle;
     if (!handle || handle[WATCHED]) return;
     handle[WATCHED] = true;
     for (const method of ["connect", "connect6"]) {
       const original = handle[method];
       if (typeof original !== "function") continue;
       handle[method] = (...args: unknown[]): unknown => {
-        const refusal = guardDecision({
+        const endpoint = socket[WATCHED];
+        const refusal = endpoint === undefined || endpoint.detached ? undefined : guardDecision({
           operation: "connect",
           address: String(args[1]),
-          network: this.sink.network,
+          network: endpoint.sink.network,
         });
         if (refusal !== undefined) {
-          this.guardError = new LoopbackGuardError(refusal);
+          endpoint!.guardError = new LoopbackGuardError(refusal);
           return -13; // UV_EACCES: the socket fails as if the OS refused; emit() substitutes the guard's error
         }
         return Reflect.apply(original, handle, args);

@@ -6,6 +6,7 @@ import {
   assertEquals,
   assertFalse,
   assertGreater,
+  assertInstanceOf,
   assertMatch,
   assertRejects,
   assertStrictEquals,
@@ -231,9 +232,16 @@ Deno.test("lab.close() closes every watched server and socket, restores them, an
   for (const label of ["server", "server#1", "client", "udp"]) {
     assert(lab.events(label).some((e) => e.name === "close"), `${label} did not close`);
   }
-  assertFalse(Object.hasOwn(client, "write"), "methods are restored");
-  assertFalse(Object.hasOwn(server, "emit"));
+  // Closed, the lab lets go: nothing more is recorded, and a new lab may watch the objects.
+  const recorded = lab.events().length;
+  udp.ref();
+  server.emit("listening");
+  assertEquals(lab.events().length, recorded, "a closed lab records nothing more");
   assertThrows(() => lab.port(), Error, "is closed");
+  await using again = await Lab.open("lab_test: close, again");
+  again.watch(udp, "udp again");
+  udp.unref();
+  assertEquals(again.events().map((e) => `${e.label} ${e.name}`), ["udp again unref"]);
 });
 
 Deno.test("until() resolves with an event that already happened, counts, and filters", async () => {
@@ -450,9 +458,13 @@ Deno.test("writes stay recorded after Node reassigns socket.write (connect, writ
   client.end();
   await lab.until("client", "close");
   await lab.close();
-  // restore() removes the wrapper but keeps what Node assigned meanwhile (writeAfterFIN)
-  const own = Object.getOwnPropertyDescriptor(client, "write");
-  assert(own === undefined || (own.get === undefined && typeof own.value === "function"));
+  assertEquals(lab.events("client").filter((e) => e.name === "write").length, 1);
+  // Closed, the lab lets go but keeps what Node assigned meanwhile (writeAfterFIN): a late
+  // write fails as it would on a socket never watched, and is not recorded.
+  const late = Promise.withResolvers<Error | null | undefined>();
+  client.on("error", () => {});
+  assertFalse(client.write("late", (error) => late.resolve(error)));
+  assertInstanceOf(await late.promise, Error);
   assertEquals(lab.events("client").filter((e) => e.name === "write").length, 1);
 });
 

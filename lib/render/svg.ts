@@ -75,7 +75,7 @@ export const ACCENT = {
  *
  * @example Usage
  * ```ts
- * import { formatCoordinate } from "socketlab";
+ * import { formatCoordinate } from "./svg.ts";
  * import { assertEquals } from "@std/assert";
  * assertEquals(formatCoordinate(12.345), "12.3");
  * assertEquals(formatCoordinate(4), "4");
@@ -95,7 +95,7 @@ export function formatCoordinate(value: number): string {
  *
  * @example Usage
  * ```ts
- * import { formatMs } from "socketlab";
+ * import { formatMs } from "./svg.ts";
  * import { assertEquals } from "@std/assert";
  * assertEquals(formatMs(12.34), "12.3 ms");
  * assertEquals(formatMs(1250), "1.25 s");
@@ -117,7 +117,7 @@ export function formatMs(ms: number): string {
  *
  * @example Usage
  * ```ts
- * import { truncate } from "socketlab";
+ * import { truncate } from "./svg.ts";
  * import { assertEquals } from "@std/assert";
  * assertEquals(truncate("hello world", 6), "hello…");
  * ```
@@ -155,7 +155,7 @@ export interface SvgDocumentOptions {
  *
  * @example Usage
  * ```ts
- * import { svgDocument } from "socketlab";
+ * import { svgDocument } from "./svg.ts";
  * import { assert } from "@std/assert";
  * const svg = svgDocument({ width: 10, height: 10, title: "dot", body: '<circle r="2"/>' });
  * assert(svg.startsWith("<svg"));
