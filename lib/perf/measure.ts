@@ -158,11 +158,7 @@ function pattern(size: number): Buffer {
 
 /** A lab for one watched run (closed by the caller), or none. */
 async function openLab(watched: boolean, what: string): Promise<Lab | undefined> {
-  return watched
-    ? await Lab.open(`perf ${what} ${++labs}`, {
-      maxEvents: Number(Deno.env.get("MAXEV") ?? 20_000),
-    })
-    : undefined;
+  return watched ? await Lab.open(`perf ${what} ${++labs}`, { maxEvents: 20_000 }) : undefined;
 }
 
 function once<T = unknown>(emitter: net.Socket | net.Server, name: string): Promise<T> {
