@@ -678,11 +678,12 @@ class Endpoint implements Watched {
         const callback = args[i] as Method;
         const report = spec.callbackResult;
         callbackSettles = spec.settlesInCallback === true;
-        args[i] = (...results: unknown[]): unknown => {
+        const endpoint = this;
+        args[i] = function (this: unknown, ...results: unknown[]): unknown {
           try {
-            report(this, pending, results);
+            report(endpoint, pending, results);
           } catch { /* recording must never break the socket */ }
-          return Reflect.apply(callback, self, results);
+          return Reflect.apply(callback, this, results);
         };
       }
     }
