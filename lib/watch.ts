@@ -678,10 +678,10 @@ class Endpoint implements Watched {
         const callback = args[i] as Method;
         const report = spec.callbackResult;
         callbackSettles = spec.settlesInCallback === true;
-        const endpoint = this;
+        const reportTo = (results: unknown[]) => report(this, pending, results);
         args[i] = function (this: unknown, ...results: unknown[]): unknown {
           try {
-            report(endpoint, pending, results);
+            reportTo(results);
           } catch { /* recording must never break the socket */ }
           return Reflect.apply(callback, this, results);
         };
