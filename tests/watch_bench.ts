@@ -92,42 +92,34 @@ for (const [variant, options] of variants) {
 const PAIRS = 10;
 const pairedRatios = { bulk: [] as number[], pingPong: [] as number[] };
 
-Deno.bench({
-  name: `bulk 256 MiB: ${PAIRS} pairs of unwatched and watched`,
-  group: "paired",
-  n: 1,
-  warmup: 0,
-  async fn() {
-    for (let i = 0; i < PAIRS; i++) {
-      const order = i % 2 === 0 ? [false, true] : [true, false];
-      const rate = new Map<boolean, number>();
-      for (const watched of order) {
-        const result = await measureThroughput({ watched, bytes: BULK });
-        if (!result.complete) throw new Error(`received ${result.received} of ${BULK} bytes`);
-        rate.set(watched, result.mibPerSecond);
+/** A bench that measures `PAIRS` pairs (rate unwatched, rate watched) and keeps their ratios. */
+function pairedBench(name: string, ratios: number[], rate: (watched: boolean) => Promise<number>) {
+  Deno.bench({
+    name: `${name}: ${PAIRS} pairs of unwatched and watched`,
+    group: "paired",
+    n: 1,
+    warmup: 0,
+    async fn() {
+      for (let i = 0; i < PAIRS; i++) {
+        const order = i % 2 === 0 ? [false, true] : [true, false];
+        const rates = new Map<boolean, number>();
+        for (const watched of order) rates.set(watched, await rate(watched));
+        ratios.push(rates.get(true)! / rates.get(false)!);
       }
-      pairedRatios.bulk.push(rate.get(true)! / rate.get(false)!);
-    }
-  },
+    },
+  });
+}
+
+pairedBench("bulk 256 MiB", pairedRatios.bulk, async (watched) => {
+  const result = await measureThroughput({ watched, bytes: BULK });
+  if (!result.complete) throw new Error(`received ${result.received} of ${BULK} bytes`);
+  return result.mibPerSecond;
 });
 
-Deno.bench({
-  name: `ping-pong ${ROUNDS} × 64 B: ${PAIRS} pairs of unwatched and watched`,
-  group: "paired",
-  n: 1,
-  warmup: 0,
-  async fn() {
-    for (let i = 0; i < PAIRS; i++) {
-      const order = i % 2 === 0 ? [false, true] : [true, false];
-      const rate = new Map<boolean, number>();
-      for (const watched of order) {
-        const result = await measurePingPong({ watched, rounds: ROUNDS });
-        if (!result.complete) throw new Error("echoes did not match");
-        rate.set(watched, result.roundTripsPerSecond);
-      }
-      pairedRatios.pingPong.push(rate.get(true)! / rate.get(false)!);
-    }
-  },
+pairedBench(`ping-pong ${ROUNDS} × 64 B`, pairedRatios.pingPong, async (watched) => {
+  const result = await measurePingPong({ watched, rounds: ROUNDS });
+  if (!result.complete) throw new Error("echoes did not match");
+  return result.roundTripsPerSecond;
 });
 
 // ---- the notebook runner ----------------------------------------------------------------
