@@ -99,6 +99,12 @@ export interface TraceEvent {
   readonly code?: string;
   /** Error message of an `error` event or a failed call. */
   readonly message?: string;
+  /**
+   * For a failure the OS reports by errno alone (`setTTL EINVAL`,
+   * `send EMSGSIZE ...`): the value that was refused and what was expected.
+   * Added by socketlab; the error itself stays as Node made it.
+   */
+  readonly hint?: string;
   /** Local address of the endpoint, when known. */
   readonly local?: Address;
   /** Peer of a connection, sender of a datagram, or target of a send / connect. */

@@ -56,6 +56,8 @@ export class EventDraft {
   code: string | undefined = undefined;
   /** See {@linkcode TraceEvent.message}. */
   message: string | undefined = undefined;
+  /** See {@linkcode TraceEvent.hint}. */
+  hint: string | undefined = undefined;
   /** See {@linkcode TraceEvent.args}. */
   args: string | undefined = undefined;
   /** `counters.bytesRead`, or `NaN`. */
@@ -107,7 +109,7 @@ export class EventDraft {
 
   /**
    * Clears what a call's completion fills in (`returned`, `code`, `message`,
-   * `hadError`, counters), keeping the rest.
+   * `hint`, `hadError`, counters), keeping the rest.
    *
    * @example Usage
    * ```ts
@@ -124,6 +126,7 @@ export class EventDraft {
     this.hadError = undefined;
     this.code = undefined;
     this.message = undefined;
+    this.hint = undefined;
     this.bytesRead = NaN;
     this.bytesWritten = NaN;
     this.writableLength = NaN;
@@ -181,6 +184,7 @@ export class EventDraft {
     draft.hadError = event.hadError;
     draft.code = event.code;
     draft.message = event.message;
+    draft.hint = event.hint;
     draft.args = event.args;
     const c = event.counters;
     draft.bytesRead = c?.bytesRead ?? NaN;

@@ -56,6 +56,7 @@ interface Extra {
   returned?: string | number;
   code?: string;
   message?: string;
+  hint?: string;
   args?: string;
 }
 
@@ -260,10 +261,11 @@ export class EventLog {
       this.#extraOf(slot).returned = returned;
     }
     if (draft.hadError !== undefined) flags |= (draft.hadError ? 2 : 1) << HAD_ERROR_SHIFT;
-    if (draft.code !== undefined || draft.message !== undefined) {
+    if (draft.code !== undefined || draft.message !== undefined || draft.hint !== undefined) {
       const extra = this.#extraOf(slot);
       if (draft.code !== undefined) extra.code = draft.code;
       if (draft.message !== undefined) extra.message = draft.message;
+      if (draft.hint !== undefined) extra.hint = draft.hint;
       flags |= FLAG_EXTRA;
     }
     this.#ints[i] = flags;
@@ -478,6 +480,7 @@ export class EventLog {
     if (hadError !== 0) e.hadError = hadError === 2;
     if (extra?.code !== undefined) e.code = extra.code;
     if (extra?.message !== undefined) e.message = extra.message;
+    if (extra?.hint !== undefined) e.hint = extra.hint;
     const read = numbers[f + F_READ];
     const written = numbers[f + F_WRITTEN];
     const queued = numbers[f + F_QUEUED];

@@ -39,6 +39,7 @@ import {
   type NetworkScope,
 } from "./guard.ts";
 import { describeValue } from "./port.ts";
+import { failureHint } from "./failure_hint.ts";
 
 /** Where instrumentation sends its records; implemented by the lab. */
 export interface WatchSink {
@@ -266,6 +267,8 @@ interface PendingCall {
   readonly seq: number;
   /** The target the call was given (a UDP send's), if any. */
   readonly remote: Address | undefined;
+  /** The payload size the call was given (a UDP send's), or `NaN`. */
+  readonly bytes: number;
 }
 
 function callHook(name: string, spec: CallSpec): Hook {
@@ -367,8 +370,16 @@ const HOOKS: Record<EndpointKind, ReadonlyMap<string, Hook>> = {
         }),
         callbackResult: (endpoint, call, [err, bytes]) => {
           const draft = endpoint.begin("event", "sent");
-          if (err) draft.setError(err);
-          else if (typeof bytes === "number") draft.bytes = bytes;
+          if (err) {
+            draft.setError(err);
+            draft.hint = failureHint({
+              name: "sent",
+              args: [],
+              code: draft.code,
+              bytes: call.bytes,
+              socketType: (endpoint.target as unknown as { type?: string }).type, // "udp4" | "udp6"
+            });
+          } else if (typeof bytes === "number") draft.bytes = bytes;
           if (call.remote) draft.remote = call.remote;
           endpoint.sink.record(draft);
         },
@@ -661,6 +672,7 @@ class Endpoint implements Watched {
       else summarizeArgs(draft, args);
     } catch { /* recording must never break the socket */ }
     const target = draft.remote;
+    const bytes = draft.bytes;
     const request = spec.guard?.(this, args);
     const refusal = request && guardDecision({ ...request, network: this.sink.network });
     if (refusal !== undefined) {
@@ -674,7 +686,7 @@ class Endpoint implements Watched {
     if (spec.callbackResult) {
       const i = args.findLastIndex((a) => typeof a === "function");
       if (i !== -1) {
-        const pending: PendingCall = { name, seq, remote: target };
+        const pending: PendingCall = { name, seq, remote: target, bytes };
         const callback = args[i] as Method;
         const report = spec.callbackResult;
         callbackSettles = spec.settlesInCallback === true;
@@ -695,6 +707,7 @@ class Endpoint implements Watched {
       this.depth--;
       const failed = this.draft.begin("call", name).setError(error);
       failed.remote = target;
+      failed.hint = failureHint({ name, args, code: failed.code });
       this.sink.settle(seq, failed);
       throw error;
     }

@@ -9,7 +9,8 @@
 //
 // Where the OS, not a validator, refuses the value (a TTL of 0, a 65,508-byte datagram, a group
 // that is not multicast), Deno's node:dgram reports only the call and the errno ("setTTL EINVAL",
-// "send EMSGSIZE 127.0.0.1:port"): the value is then named by the recorded call in the trace.
+// "send EMSGSIZE 127.0.0.1:port"), as Node does. The program gets that error unchanged; the
+// recorded failure carries a hint that names the value and what was expected.
 
 import net from "node:net";
 import {
@@ -97,7 +98,7 @@ Deno.test("bad input: hosts — an empty host means localhost; 999.1.1.1 is refu
   ]]);
 });
 
-Deno.test("bad input: UDP sizes — 65,507 bytes is the IPv4 maximum, 65,508 fails with EMSGSIZE and is not counted", async () => {
+Deno.test("bad input: UDP sizes — 65,507 bytes is the IPv4 maximum, 65,508 fails with EMSGSIZE, is not counted, and the hint names the size", async () => {
   await using lab = await Lab.open("bad input: udp size");
   const udp = lab.watch(dgram.createSocket("udp4"), "udp");
   udp.bind(lab.port(41234, { transport: "udp" }), HOST);
@@ -113,14 +114,15 @@ Deno.test("bad input: UDP sizes — 65,507 bytes is the IPv4 maximum, 65,508 fai
   const calls = lab.events("udp").filter((e) => e.name === "send");
   assertEquals(calls.map((e) => e.bytes), [65_507, 65_508]);
   const results = lab.events("udp").filter((e) => e.name === "sent");
-  assertEquals(results.map((e) => [e.bytes, e.code]), [[65_507, undefined], [
+  assertEquals(results.map((e) => [e.bytes, e.code, e.hint]), [[65_507, undefined, undefined], [
     undefined,
     "EMSGSIZE",
+    "a 65,508-byte datagram is too large: expected at most 65,507 bytes, the largest UDP payload over IPv4",
   ]]);
   assertEquals(lab.datagrams().flows, [{ from: "udp", to: "udp", sent: 1, received: 1, lost: 0 }]);
 });
 
-Deno.test("bad input: TTLs 0 and 256 are refused (EINVAL); 1 and 255 are accepted", async () => {
+Deno.test("bad input: TTLs 0 and 256 are refused (EINVAL) and the hint names them; 1 and 255 are accepted", async () => {
   await using lab = await Lab.open("bad input: ttl");
   const udp = lab.watch(dgram.createSocket("udp4"), "udp");
   udp.bind(0, HOST);
@@ -137,13 +139,17 @@ Deno.test("bad input: TTLs 0 and 256 are refused (EINVAL); 1 and 255 are accepte
   assertEquals(udp.setTTL(1), 1);
   assertEquals(udp.setTTL(255), 255);
   const calls = lab.events("udp").filter((e) => e.name === "setTTL");
-  assertEquals(calls.map((e) => [e.args, e.code]), [["0", "EINVAL"], ["256", "EINVAL"], [
-    "1",
-    undefined,
-  ], [
-    "255",
-    undefined,
-  ]]);
+  assertEquals(calls.map((e) => [e.args, e.code, e.hint]), [
+    ["0", "EINVAL", "TTL 0 is out of range: expected an integer from 1 to 255"],
+    ["256", "EINVAL", "TTL 256 is out of range: expected an integer from 1 to 255"],
+    ["1", undefined, undefined],
+    ["255", undefined, undefined],
+  ]);
+  const multicast = lab.events("udp").filter((e) => e.name === "setMulticastTTL");
+  assertEquals(multicast.map((e) => e.hint), [
+    "multicast TTL 0 is out of range: expected an integer from 1 to 255 (Node also accepts 0)",
+    "multicast TTL 256 is out of range: expected an integer from 1 to 255",
+  ]);
 });
 
 // ---- inside a loopback-only network namespace -------------------------------------------
@@ -165,7 +171,7 @@ const group = lab.watch(dgram.createSocket("udp4"), "group");
 group.bind(0, "127.0.0.1");
 await lab.until("group", "listening");
 try { group.addMembership("10.23.101.42", "127.0.0.1"); } catch (error) { results.notMulticast = outcome(error); }
-results.recorded = lab.events("group").filter((e) => e.name === "addMembership").map((e) => [e.args, e.code]);
+results.recorded = lab.events("group").filter((e) => e.name === "addMembership").map((e) => [e.args, e.code, e.hint]);
 console.log(JSON.stringify(results));
 `;
 
@@ -199,13 +205,18 @@ Deno.test({
           `send to 10.23.101.42 refused: it is outside loopback (127.0.0.0/8, ::1); ${optIn}`,
       });
       // Through the loopback interface the guard lets the join through; the kernel refuses a
-      // group outside 224.0.0.0/4, and the trace names the group.
+      // group outside 224.0.0.0/4 (Node's error, unchanged), and the trace's hint names the group.
       assertEquals(results.notMulticast, {
         name: "Error",
         code: "EINVAL",
         message: "addMembership EINVAL",
       });
-      assertEquals(results.recorded, [['"10.23.101.42", "127.0.0.1"', "EINVAL"]]);
+      assertEquals(results.recorded, [[
+        '"10.23.101.42", "127.0.0.1"',
+        "EINVAL",
+        "10.23.101.42 is not a multicast group: expected an IPv4 address from 224.0.0.0 to " +
+        "239.255.255.255 or an IPv6 address in ff00::/8",
+      ]]);
     } finally {
       await Deno.remove(dir, { recursive: true });
     }

@@ -95,6 +95,7 @@ export function describeEvent(event: TraceEvent): string {
   if (event.code !== undefined || event.message !== undefined) {
     parts.push(`⚠ ${[event.code, event.message].filter((x) => x !== undefined).join(" ")}`);
   }
+  if (event.hint !== undefined) parts.push(`— ${event.hint}`);
   return parts.join(" ");
 }
 
