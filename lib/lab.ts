@@ -28,7 +28,7 @@ import { describeEvent } from "./render/event_text.ts";
 import { renderBackpressureChart } from "./render/backpressure_chart.ts";
 import { readKernelSockets } from "./kernel_sockets.ts";
 import { renderSocketTableHtml, renderSocketTableText } from "./render/socket_table.ts";
-import type { KernelSocketTable } from "./proc_net.ts";
+import type { KernelSocketTable, ProcNetRow } from "./proc_net.ts";
 
 /** Anything `watch()` accepts. */
 export type Watchable = net.Server | net.Socket | dgram.Socket;
@@ -75,12 +75,23 @@ export interface PortOptions {
  * @example Usage
  * ```ts
  * import type { SocketsOptions } from "socketlab";
- * const options: SocketsOptions = { ports: [8080, 51234] };
+ * const options: SocketsOptions = {
+ *   ports: [8080, 51234],
+ *   until: (rows) => rows.some((r) => r.receiveQueue === 3),
+ * };
  * ```
  */
 export interface SocketsOptions {
   /** Only the sockets between these ports (both ends among them, or unconnected). */
   readonly ports?: Iterable<number>;
+  /**
+   * Reads the table again (every 20 ms) until this returns `true` for its
+   * rows: the kernel's view lags the program's, e.g. bytes reach a receive
+   * queue a moment after `write()` returned.
+   */
+  readonly until?: (rows: readonly ProcNetRow[]) => boolean;
+  /** With `until`: how long to keep reading, in ms. Default 5,000. */
+  readonly timeoutMs?: number;
 }
 
 /**
@@ -668,16 +679,58 @@ export class Lab implements AsyncDisposable {
    * console.log(table.rows.length); // 0: nothing open yet
    * ```
    *
+   * Waiting for the kernel to catch up:
+   *
+   * ```ts ignore
+   * const table = await lab.sockets({ ports, until: (rows) => rows[0]?.receiveQueue === 3 });
+   * ```
+   *
    * @param options `ports`: show only the sockets between these ports (both
    *   ends among them, or unconnected), e.g. one connection's two ports;
    *   default: every row whose local or remote port belongs to the lab.
-   * @returns The rows, displayable.
+   *   `until`, `timeoutMs`: read again until the rows satisfy `until`.
+   * @returns The rows, displayable. With `until`, the first table that
+   *   satisfies it, or at once a table that could not be read (it says why).
+   * @throws {Error} With `until`, when no table satisfied it within `timeoutMs`
+   *   (the message shows the last one).
    */
   async sockets(options: SocketsOptions = {}): Promise<SocketTableView> {
-    const ports = options.ports === undefined ? this.ports : new Set(options.ports);
+    const { until, timeoutMs = 5_000 } = options;
+    if (until !== undefined && typeof until !== "function") {
+      throw new TypeError(
+        `lab.sockets(): options.until must be a function, got ${describeValue(until)}`,
+      );
+    }
+    if (typeof timeoutMs !== "number" || !(timeoutMs >= 0) || timeoutMs === Infinity) {
+      throw new RangeError(
+        `lab.sockets(): options.timeoutMs must be a finite number of ms >= 0, got ${
+          describeValue(timeoutMs)
+        }`,
+      );
+    }
+    const ports = options.ports === undefined ? undefined : [...options.ports];
+    const deadline = performance.now() + timeoutMs;
+    let view = await this.#readSockets(ports);
+    if (until === undefined) return view;
+    while (view.table.reason === undefined && !until(view.rows)) {
+      if (performance.now() >= deadline) {
+        throw new Error(
+          `lab.sockets(): the kernel's table did not satisfy until() within ${timeoutMs} ms; ` +
+            `the last one read:\n${view.text}`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      view = await this.#readSockets(ports);
+    }
+    return view;
+  }
+
+  /** The kernel's rows for the lab's ports, or only those between `only` (checked first). */
+  async #readSockets(only: readonly number[] | undefined): Promise<SocketTableView> {
+    const ports = only === undefined ? this.ports : new Set(only);
     for (const port of ports) assertPort(port, "lab.sockets(): options.ports[]");
     const table = await readKernelSockets({ ports });
-    if (options.ports === undefined) return new SocketTableView(table);
+    if (only === undefined) return new SocketTableView(table);
     // Only the sockets between the given ports: both ends in the set (or an unconnected end).
     const rows = table.rows.filter((r) =>
       ports.has(r.local.port) && (r.remote.port === 0 || ports.has(r.remote.port))

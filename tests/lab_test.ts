@@ -504,6 +504,35 @@ Deno.test("sockets() shows the kernel's rows for the lab, or only those between 
   await assertRejects(() => lab.sockets({ ports: [70000] }), RangeError, "got 70000");
 });
 
+Deno.test("sockets({ until }) reads the kernel's table again until it shows what was awaited", async () => {
+  await using lab = await Lab.open("lab_test: sockets until");
+  // pauseOnConnect: the server never reads, so what the client writes waits in its receive queue.
+  const server = lab.watch(net.createServer({ pauseOnConnect: true }), "server");
+  const port = await listenOn(lab, server);
+  const client = lab.watch(net.connect(port, HOST), "client");
+  await lab.until("client", "connect", { source: "event" });
+  const ports = [port, client.localPort!];
+  await assertRejects(
+    () => lab.sockets({ ports, until: () => false, timeoutMs: 60 }),
+    Error,
+    "the kernel's table did not satisfy until() within 60 ms; the last one read:",
+  );
+  await assertRejects(() => lab.sockets({ timeoutMs: -1 }), RangeError, "got number -1");
+  await assertRejects(
+    () => lab.sockets({ until: "queued" as unknown as () => boolean }),
+    TypeError,
+    'options.until must be a function, got "queued"',
+  );
+  client.write("abc");
+  const table = await lab.sockets({
+    ports,
+    until: (rows) => rows.some((r) => r.local.port === port && r.receiveQueue === 3),
+  });
+  if (Deno.build.os !== "linux") return assertMatch(table.table.reason!, /needs Linux/);
+  const accepted = table.rows.find((r) => r.state === "ESTABLISHED" && r.local.port === port);
+  assertEquals(accepted?.receiveQueue, 3);
+});
+
 Deno.test("until({ source }) tells the close event from the close() call; trace.select() keeps endpoints", async () => {
   await using lab = await Lab.open("lab_test: source and only");
   const server = lab.watch(net.createServer((s) => s.on("data", () => {})), "server");
