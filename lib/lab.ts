@@ -701,7 +701,7 @@ export class Lab implements AsyncDisposable {
         `lab.sockets(): options.until must be a function, got ${describeValue(until)}`,
       );
     }
-    if (typeof timeoutMs !== "number" || !(timeoutMs >= 0) || timeoutMs === Infinity) {
+    if (!Number.isFinite(timeoutMs) || timeoutMs < 0) {
       throw new RangeError(
         `lab.sockets(): options.timeoutMs must be a finite number of ms >= 0, got ${
           describeValue(timeoutMs)
