@@ -261,13 +261,8 @@ export class Lab implements AsyncDisposable {
         }`,
       );
     }
-    if (
-      options.closeTimeoutMs !== undefined &&
-      !(Number.isFinite(options.closeTimeoutMs) && options.closeTimeoutMs >= 0)
-    ) {
-      throw new RangeError(
-        `Lab.open(): options.closeTimeoutMs must be a number of ms >= 0, got ${options.closeTimeoutMs}`,
-      );
+    if (options.closeTimeoutMs !== undefined) {
+      checkNumber(options.closeTimeoutMs, "Lab.open(): options.closeTimeoutMs", MS, isMs);
     }
     await registry.get(title)?.close();
     const lab = new Lab(title, options);
@@ -468,26 +463,24 @@ export class Lab implements AsyncDisposable {
       );
     }
     const timeoutMs = options.timeoutMs ?? 5000;
-    if (!Number.isFinite(timeoutMs) || timeoutMs < 0) {
-      return Promise.reject(
-        new RangeError(
-          `lab.until(): options.timeoutMs must be a number of ms >= 0, got ${timeoutMs}`,
-        ),
-      );
-    }
     const count = options.count ?? 1;
-    if (!Number.isInteger(count) || count < 1) {
-      return Promise.reject(
-        new RangeError(`lab.until(): options.count must be a positive integer, got ${count}`),
-      );
-    }
     const after = options.after ?? 0;
-    if (!Number.isInteger(after) || after < 0) {
-      return Promise.reject(
-        new RangeError(
-          `lab.until(): options.after must be a sequence number (an integer >= 0), got ${after}`,
-        ),
+    try {
+      checkNumber(timeoutMs, "lab.until(): options.timeoutMs", MS, isMs);
+      checkNumber(
+        count,
+        "lab.until(): options.count",
+        "a positive integer",
+        (n) => Number.isInteger(n) && n >= 1,
       );
+      checkNumber(
+        after,
+        "lab.until(): options.after",
+        "a sequence number (an integer >= 0)",
+        (n) => Number.isInteger(n) && n >= 0,
+      );
+    } catch (error) {
+      return Promise.reject(error);
     }
     if (options.source !== undefined && options.source !== "event" && options.source !== "call") {
       return Promise.reject(
@@ -701,13 +694,7 @@ export class Lab implements AsyncDisposable {
         `lab.sockets(): options.until must be a function, got ${describeValue(until)}`,
       );
     }
-    if (!Number.isFinite(timeoutMs) || timeoutMs < 0) {
-      throw new RangeError(
-        `lab.sockets(): options.timeoutMs must be a finite number of ms >= 0, got ${
-          describeValue(timeoutMs)
-        }`,
-      );
-    }
+    checkNumber(timeoutMs, "lab.sockets(): options.timeoutMs", MS, isMs);
     const ports = options.ports === undefined ? undefined : [...options.ports];
     const deadline = performance.now() + timeoutMs;
     let view = await this.#readSockets(ports);
@@ -908,6 +895,25 @@ export class SocketTableView extends Figure {
   get rows(): KernelSocketTable["rows"] {
     return this.table.rows;
   }
+}
+
+const MS = "a finite number of ms >= 0";
+const isMs = (n: number) => Number.isFinite(n) && n >= 0;
+
+/**
+ * Checks a number option: a `TypeError` naming the value if it is not a
+ * number, a `RangeError` if it is one that `ok` refuses.
+ */
+function checkNumber(
+  value: unknown,
+  what: string,
+  expected: string,
+  ok: (n: number) => boolean,
+): void {
+  if (typeof value !== "number") {
+    throw new TypeError(`${what} must be ${expected}, got ${describeValue(value)}`);
+  }
+  if (!ok(value)) throw new RangeError(`${what} must be ${expected}, got ${value}`);
 }
 
 function safeTest(where: (event: TraceEvent) => boolean, event: TraceEvent): boolean {

@@ -356,7 +356,12 @@ Deno.test("bad input is refused with an error that names it", async (t) => {
     await assertRejects(
       () => lab.until("server", "close", { timeoutMs: -1 }),
       RangeError,
-      "timeoutMs must be a number of ms >= 0, got -1",
+      "timeoutMs must be a finite number of ms >= 0, got -1",
+    );
+    await assertRejects(
+      () => lab.until("server", "close", { timeoutMs: "5" as unknown as number }),
+      TypeError,
+      'timeoutMs must be a finite number of ms >= 0, got "5"',
     );
   });
   await t.step("titles and options", async () => {
@@ -370,6 +375,16 @@ Deno.test("bad input is refused with an error that names it", async (t) => {
       () => Lab.open("x", { maxEvents: 0 }),
       RangeError,
       "maxEvents must be a positive integer",
+    );
+    await assertRejects(
+      () => Lab.open("x", { closeTimeoutMs: Infinity }),
+      RangeError,
+      "options.closeTimeoutMs must be a finite number of ms >= 0, got Infinity",
+    );
+    await assertRejects(
+      () => Lab.open("x", { closeTimeoutMs: "3000" as unknown as number }),
+      TypeError,
+      'options.closeTimeoutMs must be a finite number of ms >= 0, got "3000"',
     );
   });
   await t.step("describe", () => {
@@ -517,7 +532,7 @@ Deno.test("sockets({ until }) reads the kernel's table again until it shows what
     Error,
     "the kernel's table did not satisfy until() within 60 ms; the last one read:",
   );
-  await assertRejects(() => lab.sockets({ timeoutMs: -1 }), RangeError, "got number -1");
+  await assertRejects(() => lab.sockets({ timeoutMs: -1 }), RangeError, "got -1");
   await assertRejects(
     () => lab.sockets({ until: "queued" as unknown as () => boolean }),
     TypeError,
