@@ -7,8 +7,11 @@
 // the baseline. At the end (unload), this file prints the medians of its own repetitions and the
 // ratios against the targets, from pairs of runs made back to back: watched ≥ 0.97 × unwatched
 // throughput, ≥ 0.95 × ping-pong rate.
+// A third set of ping-pong measurements shows the floor: what any recorder costs that keeps, per
+// record, its own time and counters (see "the floor" below).
 // Nothing here asserts on speed, only that every transfer was complete.
 
+import net from "node:net";
 import { measurePingPong, measureThroughput } from "../lib/perf/measure.ts";
 import { findNotebooks, KernelSession, runNotebook } from "socketlab/runner";
 
@@ -122,6 +125,102 @@ pairedBench(`ping-pong ${ROUNDS} × 64 B`, pairedRatios.pingPong, async (watched
   return result.roundTripsPerSecond;
 });
 
+// ---- the floor ---------------------------------------------------------------------------
+// Why the ping-pong target is hard: a recorder that does nothing but what every record needs
+// (a sequence number, the time, the size, the socket's counters and a 40-byte preview, stored
+// into typed arrays; no labels, no addresses, no trace to read back) is installed on both ends
+// and compared with the same installation recording nothing, so that only recording is
+// measured: once with its clock (performance.now() per record) and once without.
+
+const FLOOR_SLOTS = 1 << 16;
+
+/**
+ * Installs the minimal recorder on the sockets the next measurement makes (through
+ * `net.createServer` and `net.connect`), on the objects rather than the prototype, as the lab
+ * installs its own; the returned function removes it.
+ */
+function installFloorRecorder(mode: FloorMode): () => void {
+  type Method = (...args: unknown[]) => unknown;
+  const { createServer, connect } = net;
+  const { emit, write } = net.Socket.prototype as unknown as { emit: Method; write: Method };
+  const numbers = new Float64Array(FLOOR_SLOTS * 8);
+  const previews = new Uint8Array(FLOOR_SLOTS * 40);
+  const t0 = performance.now();
+  let seq = 0;
+  const record = (socket: net.Socket, chunk: Uint8Array): number => {
+    if (mode === "nothing") return ++seq;
+    const slot = ++seq & (FLOOR_SLOTS - 1);
+    const f = slot * 8;
+    numbers[f] = seq;
+    numbers[f + 1] = mode === "with clock" ? performance.now() - t0 : 0;
+    numbers[f + 2] = chunk.byteLength;
+    numbers[f + 3] = socket.bytesRead;
+    numbers[f + 4] = socket.writableLength;
+    const n = Math.min(chunk.byteLength, 40);
+    for (let k = 0, at = slot * 40; k < n; k++) previews[at + k] = chunk[k];
+    return f;
+  };
+  const recordingEmit = function (this: net.Socket, name: unknown, chunk: unknown) {
+    if (name === "data" && chunk instanceof Uint8Array) record(this, chunk);
+    return Reflect.apply(emit, this, arguments);
+  };
+  const recordingWrite = function (this: net.Socket, chunk: unknown) {
+    if (!(chunk instanceof Uint8Array)) return Reflect.apply(write, this, arguments);
+    const f = record(this, chunk);
+    const returned = Reflect.apply(write, this, arguments);
+    if (mode === "nothing") return returned;
+    numbers[f + 5] = returned ? 1 : 0;
+    numbers[f + 3] = this.bytesRead;
+    numbers[f + 6] = this.bytesWritten;
+    numbers[f + 4] = this.writableLength;
+    return returned;
+  };
+  const recorded = (socket: net.Socket): net.Socket => {
+    Object.assign(socket, { emit: recordingEmit, write: recordingWrite });
+    return socket;
+  };
+  const patched = net as unknown as Record<"createServer" | "connect", Method>;
+  patched.createServer = (listener: unknown) =>
+    createServer((socket) => (listener as (socket: net.Socket) => void)(recorded(socket)));
+  patched.connect = (...args: unknown[]) => recorded(Reflect.apply(connect, net, args));
+  return () => {
+    Object.assign(net, { createServer, connect });
+    if (seq === 0) throw new Error("the minimal recorder recorded nothing");
+  };
+}
+
+type FloorMode = "nothing" | "with clock" | "without clock";
+const FLOOR_MODES: FloorMode[] = ["nothing", "with clock", "without clock"];
+const floorRatios = { "with clock": [] as number[], "without clock": [] as number[] };
+
+Deno.bench({
+  name: `ping-pong ${ROUNDS} × 64 B: ${PAIRS} rounds of the minimal recorder ${
+    FLOOR_MODES.map((m) => `recording ${m}`).join(", ")
+  }`,
+  group: "floor",
+  n: 1,
+  warmup: 0,
+  async fn() {
+    for (let i = 0; i < PAIRS; i++) {
+      const rates = new Map<FloorMode, number>();
+      for (let k = 0; k < FLOOR_MODES.length; k++) {
+        const mode = FLOOR_MODES[(i + k) % FLOOR_MODES.length]; // rotating order
+        const remove = installFloorRecorder(mode);
+        try {
+          const result = await measurePingPong({ rounds: ROUNDS });
+          if (!result.complete) throw new Error("echoes did not match");
+          rates.set(mode, result.roundTripsPerSecond);
+        } finally {
+          remove();
+        }
+      }
+      for (const mode of ["with clock", "without clock"] as const) {
+        floorRatios[mode].push(rates.get(mode)! / rates.get("nothing")!);
+      }
+    }
+  },
+});
+
 // ---- the notebook runner ----------------------------------------------------------------
 
 const root = new URL("..", import.meta.url).pathname;
@@ -176,6 +275,15 @@ Deno.bench({
 });
 let suiteCount = 0;
 
+/** The floor's line: recording's own cost, with and without the clock. */
+function floorLine(): string {
+  const withClock = median(floorRatios["with clock"]);
+  const withoutClock = median(floorRatios["without clock"]);
+  return `  the floor: a minimal recorder (time, counters, preview) / the same recording nothing = ` +
+    `${withClock.toFixed(3)}, without its clock ${withoutClock.toFixed(3)} ` +
+    `(medians of ${floorRatios["with clock"].length} rounds)`;
+}
+
 globalThis.addEventListener("unload", () => {
   const line = (
     name: string,
@@ -202,6 +310,7 @@ globalThis.addEventListener("unload", () => {
       "== cost of watching (same run) ==",
       line("bulk 256 MiB", throughput, pairedRatios.bulk, "MiB/s", 0.97),
       line("ping-pong 64 B", pingPong, pairedRatios.pingPong, "round trips/s", 0.95),
+      floorLine(),
       `notebooks in the suite bench: ${suiteCount}`,
       "",
     ].join("\n"),
