@@ -12,7 +12,7 @@ import { EventLog } from "./event_log.ts";
 import { type DatagramFlow, DatagramLedger } from "./datagram_ledger.ts";
 import { renderDatagramHtml, renderDatagramText } from "./render/datagram_table.ts";
 import type { NetworkScope } from "./guard.ts";
-import { assertPort, describeValue, findFreePort, type Transport } from "./port.ts";
+import { assertPort, checkNumber, describeValue, findFreePort, type Transport } from "./port.ts";
 import type { EventDraft } from "./event_draft.ts";
 import {
   endpointKindOf,
@@ -899,22 +899,6 @@ export class SocketTableView extends Figure {
 
 const MS = "a finite number of ms >= 0";
 const isMs = (n: number) => Number.isFinite(n) && n >= 0;
-
-/**
- * Checks a number option: a `TypeError` naming the value if it is not a
- * number, a `RangeError` if it is one that `ok` refuses.
- */
-function checkNumber(
-  value: unknown,
-  what: string,
-  expected: string,
-  ok: (n: number) => boolean,
-): void {
-  if (typeof value !== "number") {
-    throw new TypeError(`${what} must be ${expected}, got ${describeValue(value)}`);
-  }
-  if (!ok(value)) throw new RangeError(`${what} must be ${expected}, got ${value}`);
-}
 
 function safeTest(where: (event: TraceEvent) => boolean, event: TraceEvent): boolean {
   try {

@@ -25,14 +25,12 @@ export type Transport = "tcp" | "udp";
  * @param name The argument's name, used in the error message.
  */
 export function assertPort(value: unknown, name: string): asserts value is number {
-  if (typeof value !== "number") {
-    throw new TypeError(
-      `${name} must be an integer from 0 to 65535, got ${describeValue(value)}`,
-    );
-  }
-  if (!Number.isInteger(value) || value < 0 || value > 65535) {
-    throw new RangeError(`${name} must be an integer from 0 to 65535, got ${value}`);
-  }
+  checkNumber(
+    value,
+    name,
+    "an integer from 0 to 65535",
+    (n) => Number.isInteger(n) && n >= 0 && n <= 65535,
+  );
 }
 
 /**
@@ -108,6 +106,22 @@ function freeUdpPort(preferred: number): number {
     }
   }
   return listen(0);
+}
+
+/**
+ * Checks a number argument or option: a `TypeError` naming the value if it
+ * is not a number, a `RangeError` if it is one that `ok` refuses.
+ */
+export function checkNumber(
+  value: unknown,
+  what: string,
+  expected: string,
+  ok: (n: number) => boolean,
+): asserts value is number {
+  if (typeof value !== "number") {
+    throw new TypeError(`${what} must be ${expected}, got ${describeValue(value)}`);
+  }
+  if (!ok(value)) throw new RangeError(`${what} must be ${expected}, got ${value}`);
 }
 
 /** A short description of a value for error messages. */
