@@ -4,8 +4,8 @@
  * A {@linkcode Lab} hands out ports that never clash on re-run, records every
  * event and call of the `node:net` and `node:dgram` objects it watches, shows
  * them where the reader looks (tables, sequence diagrams, back-pressure
- * charts, the kernel's own socket table) and closes everything it watched.
- * By default it keeps every socket on loopback.
+ * charts, the operating system's own socket table) and closes everything it
+ * watched. By default it keeps every socket on loopback.
  *
  * ```ts
  * import net from "node:net";
@@ -18,31 +18,42 @@
  * await lab.until("server", "listening");
  * lab.watch(net.connect(port, "127.0.0.1"), "client").resume(); // read, so the end arrives
  * await lab.until("client", "close");
- * lab.trace; // a table of events in Jupyter, text in a terminal
+ * lab.trace; // a sequence diagram and a table of events in Jupyter, text in a terminal
  * ```
+ *
+ * More for power users: `socketlab/render` (the pure renderers), `socketlab/perf`
+ * (throughput and ping-pong measurements) and `socketlab/runner` (the headless
+ * notebook runner).
  *
  * @module
  */
 
-export * from "./event.ts";
-export * from "./event_draft.ts";
-export * from "./event_log.ts";
-export * from "./preview.ts";
-export * from "./guard.ts";
-export { assertPort, findFreePort, type FindFreePortOptions, type Transport } from "./port.ts";
-export * from "./lab.ts";
-export * from "./trace.ts";
-export * from "./display.ts";
-export * from "./render/event_text.ts";
-export * from "./render/trace_table.ts";
-export * from "./render/summary.ts";
-export { ACCENT, escapeXml } from "./render/svg.ts";
-export * from "./proc_net.ts";
-export * from "./kernel_sockets.ts";
-export * from "./render/sequence_diagram.ts";
-export * from "./render/backpressure_chart.ts";
-export * from "./render/socket_table.ts";
-export * from "./render/bar_chart.ts";
-export * from "./datagram_ledger.ts";
-export * from "./render/datagram_table.ts";
-export * from "./perf/measure.ts";
+export {
+  Lab,
+  type LabOptions,
+  type PortOptions,
+  type SocketsOptions,
+  type Watchable,
+} from "./lab/lab.ts";
+export { type UntilOptions, UntilTimeoutError } from "./lab/until.ts";
+export type {
+  Address,
+  Counters,
+  DatagramFlow,
+  EndpointKind,
+  EventSource,
+  TraceEvent,
+} from "./record/event.ts";
+export { LoopbackGuardError, type NetworkScope } from "./record/guard.ts";
+export { Figure, type MimeBundle } from "./jupyter/figure.ts";
+export { Trace, type TraceInit } from "./jupyter/trace.ts";
+export { SocketTableView } from "./jupyter/views.ts";
+export type {
+  SocketProtocol,
+  SocketRow,
+  SocketTable,
+  SocketTimer,
+  SocketTimerKind,
+} from "./os/socket_row.ts";
+export type { EndpointSummary } from "./render/summary.ts";
+export { isLoopbackAddress, isMulticastAddress, isWildcardAddress } from "./os/address.ts";

@@ -9,12 +9,13 @@
  */
 import { assert, assertEquals } from "@std/assert";
 import fs from "node:fs";
-import type { Address, TraceEvent } from "../lib/event.ts";
-import { renderSequenceDiagram, sequenceModel } from "../lib/render/sequence_diagram.ts";
+import type { Address, TraceEvent } from "../lib/record/event.ts";
+import { renderSequenceDiagram } from "../lib/render/sequence_diagram.ts";
+import { sequenceModel } from "../lib/render/sequence_model.ts";
 import { backpressureSeries, renderBackpressureChart } from "../lib/render/backpressure_chart.ts";
 import { renderBarChart } from "../lib/render/bar_chart.ts";
 import { renderSocketTableHtml } from "../lib/render/socket_table.ts";
-import { parseProcNet } from "../lib/proc_net.ts";
+import { parseProcNet } from "../lib/os/proc_net.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 

@@ -1,6 +1,6 @@
 import { assertEquals } from "@std/assert";
-import { failureHint } from "../lib/failure_hint.ts";
-import { describeEvent } from "socketlab";
+import { failureHint } from "../lib/record/_failure_hint.ts";
+import { describeEvent } from "socketlab/render";
 
 Deno.test("failureHint: names the TTL, group or size that the OS refused, and what was expected", () => {
   assertEquals(

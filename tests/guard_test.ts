@@ -1,5 +1,6 @@
 import { assert, assertEquals, assertFalse, assertMatch } from "@std/assert";
-import { guardDecision, isLoopbackAddress, isMulticastAddress, isWildcardAddress } from "socketlab";
+import { guardDecision } from "../lib/record/guard.ts";
+import { isLoopbackAddress, isMulticastAddress, isWildcardAddress } from "socketlab";
 
 Deno.test("isLoopbackAddress: 127.0.0.0/8, ::1, IPv4-mapped loopback and localhost only", () => {
   for (

@@ -1,5 +1,5 @@
 import { assertEquals } from "@std/assert";
-import { preview } from "socketlab";
+import { preview } from "../lib/record/_preview.ts";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 

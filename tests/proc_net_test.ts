@@ -1,10 +1,11 @@
-import { assert, assertEquals, assertMatch, assertThrows } from "@std/assert";
-import { parseProcNet, type ProcNetRow, socketStateName } from "../lib/proc_net.ts";
-import { readKernelSockets } from "../lib/kernel_sockets.ts";
+import { assert, assertEquals, assertMatch, assertRejects, assertThrows } from "@std/assert";
+import { parseProcNet } from "../lib/os/proc_net.ts";
+import { type SocketRow, socketStateName } from "../lib/os/socket_row.ts";
+import { readSocketTable } from "../lib/os/socket_table.ts";
 
 const FIXTURES = new URL("./fixtures/proc_net/", import.meta.url);
 const read = (name: string) => Deno.readTextFileSync(new URL(name, FIXTURES));
-const byPort = (rows: ProcNetRow[], local: number, remote?: number) =>
+const byPort = (rows: SocketRow[], local: number, remote?: number) =>
   rows.filter((r) => r.local.port === local && (remote === undefined || r.remote.port === remote));
 
 Deno.test("parseProcNet: captured /proc/net/tcp, every state the capture produced", () => {
@@ -178,25 +179,25 @@ Deno.test("parseProcNet: clear errors for bad input", () => {
   assertEquals(parseProcNet("", "udp"), []);
 });
 
-Deno.test("readKernelSockets: reads a directory and filters by port", async () => {
-  const table = await readKernelSockets({ root: FIXTURES.pathname, ports: [43707] });
+Deno.test("readSocketTable: reads a directory and filters by port", async () => {
+  const table = await readSocketTable({ root: FIXTURES.pathname, ports: [43707] });
   assertEquals(table.reason, undefined);
   assertEquals(table.ports, [43707]);
   assertEquals(table.rows.length, 12);
   for (const r of table.rows) assert(r.local.port === 43707 || r.remote.port === 43707);
-  const all = await readKernelSockets({ root: FIXTURES.pathname });
+  const all = await readSocketTable({ root: FIXTURES.pathname });
   assertEquals(all.rows.length, 22 + 5 + 3 + 2);
   assertEquals(all.rows.map((r) => r.protocol).at(-1), "udp6");
 });
 
-Deno.test("readKernelSockets: a missing table gives a reason, not an exception", async () => {
+Deno.test("readSocketTable: a missing table gives a reason, not an exception", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    const none = await readKernelSockets({ root: dir, ports: [1] });
+    const none = await readSocketTable({ root: dir, ports: [1] });
     assertEquals(none.rows, []);
     assertMatch(none.reason!, new RegExp(`^${dir} (could not be read|is not available on)`));
     await Deno.writeTextFile(`${dir}/tcp`, read("tcp"));
-    const some = await readKernelSockets({ root: dir });
+    const some = await readSocketTable({ root: dir });
     assertEquals(some.rows.length, 22);
     assertEquals(
       some.reason,
@@ -205,26 +206,26 @@ Deno.test("readKernelSockets: a missing table gives a reason, not an exception",
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
-  await assertRejectsTypeError(() => readKernelSockets({ ports: [70000] }));
+  // Ports are checked like every port socketlab takes: a RangeError for a number out of
+  // range, a TypeError for something that is not a number.
+  await assertRejects(
+    () => readSocketTable({ ports: [70000] }),
+    RangeError,
+    "ports[] must be an integer from 0 to 65535, got 70000",
+  );
+  await assertRejects(
+    () => readSocketTable({ ports: ["8080" as unknown as number] }),
+    TypeError,
+    'ports[] must be an integer from 0 to 65535, got "8080"',
+  );
 });
-
-async function assertRejectsTypeError(fn: () => Promise<unknown>) {
-  let error: unknown;
-  try {
-    await fn();
-  } catch (e) {
-    error = e;
-  }
-  assert(error instanceof TypeError, `expected a TypeError, got ${error}`);
-  assertMatch(error.message, /ports must be integers from 0 to 65535, got 70000/);
-}
 
 const isLinux = Deno.build.os === "linux";
 
 Deno.test({
   name: isLinux
-    ? "readKernelSockets: a live loopback listener and connection show up in /proc/net"
-    : `readKernelSockets: live /proc/net (ignored: ${Deno.build.os} has no /proc/net)`,
+    ? "readSocketTable: a live loopback listener and connection show up in /proc/net"
+    : `readSocketTable: live /proc/net (ignored: ${Deno.build.os} has no /proc/net)`,
   ignore: !isLinux,
   async fn() {
     using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -233,10 +234,10 @@ Deno.test({
     using accepted = await listener.accept();
     await client.write(new TextEncoder().encode("unread"));
     // The kernel queues the bytes at once on loopback; allow a moment on a busy machine.
-    let table = await readKernelSockets({ ports: [port] });
+    let table = await readSocketTable({ ports: [port] });
     for (let i = 0; i < 50 && !table.rows.some((r) => r.receiveQueue === 6); i++) {
       await new Promise((r) => setTimeout(r, 20));
-      table = await readKernelSockets({ ports: [port] });
+      table = await readSocketTable({ ports: [port] });
     }
     assertEquals(table.reason, undefined);
     const states = table.rows.map((r) => r.state).sort();

@@ -2,8 +2,9 @@
  * Time and size of the renderers on a 100,000-event trace. The sizes are
  * printed once; the issue's budget is < 300 KB and < 1 s for the diagram.
  */
-import type { Address, TraceEvent } from "../lib/event.ts";
-import { renderSequenceDiagram, sequenceModel } from "../lib/render/sequence_diagram.ts";
+import type { Address, TraceEvent } from "../lib/record/event.ts";
+import { renderSequenceDiagram } from "../lib/render/sequence_diagram.ts";
+import { sequenceModel } from "../lib/render/sequence_model.ts";
 import { renderBackpressureChart } from "../lib/render/backpressure_chart.ts";
 
 /**

@@ -1,15 +1,12 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes, assertThrows } from "@std/assert";
-import type { Address, TraceEvent } from "../lib/event.ts";
-import {
-  renderSequenceDiagram,
-  renderSequenceText,
-  sequenceModel,
-} from "../lib/render/sequence_diagram.ts";
+import type { Address, TraceEvent } from "../lib/record/event.ts";
+import { renderSequenceDiagram, renderSequenceText } from "../lib/render/sequence_diagram.ts";
+import { sequenceModel } from "../lib/render/sequence_model.ts";
 import { backpressureSeries, renderBackpressureChart } from "../lib/render/backpressure_chart.ts";
 import { renderSocketTableHtml, renderSocketTableText } from "../lib/render/socket_table.ts";
 import { renderBarChart } from "../lib/render/bar_chart.ts";
-import { escapeXml, svgDocument, truncate } from "../lib/render/svg.ts";
-import type { KernelSocketTable } from "../lib/proc_net.ts";
+import { escapeXml, svgDocument, truncate } from "../lib/render/_svg.ts";
+import type { SocketTable } from "../lib/os/socket_row.ts";
 
 type Draft = Omit<TraceEvent, "seq" | "time">;
 
@@ -440,7 +437,7 @@ Deno.test("renderBackpressureChart: 100,000 points stay small", () => {
   assert(svg.length < 300_000, `SVG is ${svg.length} bytes`);
 });
 
-const TABLE: KernelSocketTable = {
+const TABLE: SocketTable = {
   ports: [8080],
   rows: [
     {

@@ -12,25 +12,20 @@ import {
 } from "@std/assert";
 import {
   type Cell,
-  createMessage,
-  decodeMessage,
-  encodeMessage,
   findNotebooks,
-  formatNotebook,
   KernelError,
   KernelSession,
   type Notebook,
   NotebookError,
   type NotebookReport,
-  OutputCollector,
-  parseNotebook,
-  parseRunnerArgs,
-  readNotebook,
   runNotebook,
   type RunNotebookOptions,
-  runRunnerCli,
-  SignatureError,
 } from "socketlab/runner";
+import { createMessage, decodeMessage, encodeMessage } from "../lib/runner/kernel/_message.ts";
+import { SignatureError } from "../lib/runner/errors.ts";
+import { formatNotebook, parseNotebook, readNotebook } from "../lib/runner/notebook/notebook.ts";
+import { OutputCollector } from "../lib/runner/notebook/_outputs.ts";
+import { parseRunnerArgs, runRunnerCli } from "../lib/runner/cli.ts";
 
 const STARTUP = 60_000; // generous: the machine is shared
 

@@ -12,7 +12,7 @@
 // Nothing here asserts on speed, only that every transfer was complete.
 
 import net from "node:net";
-import { measurePingPong, measureThroughput } from "../lib/perf/measure.ts";
+import { measurePingPong, measureThroughput } from "socketlab/perf";
 import { findNotebooks, KernelSession, runNotebook } from "socketlab/runner";
 
 const MiB = 2 ** 20;

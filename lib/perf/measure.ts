@@ -12,46 +12,47 @@
 import net from "node:net";
 import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
-import { Lab } from "../lab.ts";
+import { Lab } from "../lab/lab.ts";
+import { checkNumber, checkOneOf, isPositiveInteger } from "../_validate.ts";
 
 /** Which socket API a measurement goes through. */
 export type PerfApi = "node:net" | "deno";
 
 /**
  * Options for {@linkcode measureThroughput}.
- *
- * @example Usage
- * ```ts
- * import type { ThroughputOptions } from "socketlab";
- * const options: ThroughputOptions = { api: "node:net", watched: true, bytes: 8 * 2 ** 20 };
- * ```
  */
 export interface ThroughputOptions {
-  /** The API both ends use. Default `"node:net"`. */
+  /**
+   * The API both ends use.
+   *
+   * @default {"node:net"}
+   */
   readonly api?: PerfApi;
-  /** Watch both ends with a {@linkcode Lab} (`node:net` only). Default `false`. */
+  /**
+   * Watch both ends with a lab (`node:net` only).
+   *
+   * @default {false}
+   */
   readonly watched?: boolean;
   /** How many bytes the client sends, a positive integer. */
   readonly bytes: number;
-  /** Size of each write, in bytes. Default 65,536. */
+  /**
+   * Size of each write, in bytes.
+   *
+   * @default {65_536}
+   */
   readonly chunkBytes?: number;
   /**
    * Also hash every byte with SHA-256 on both ends and compare (slower: the
-   * hashing is inside the timed part). Default `false`: bytes are counted.
+   * hashing is inside the timed part); otherwise bytes are only counted.
+   *
+   * @default {false}
    */
   readonly verify?: boolean;
 }
 
 /**
  * The result of {@linkcode measureThroughput}.
- *
- * @example Usage
- * ```ts
- * import type { ThroughputResult } from "socketlab";
- * const result: ThroughputResult = {
- *   api: "node:net", watched: false, bytes: 1024, received: 1024, complete: true, ms: 1, mibPerSecond: 0.98,
- * };
- * ```
  */
 export interface ThroughputResult {
   /** The API used. */
@@ -76,34 +77,32 @@ export interface ThroughputResult {
 
 /**
  * Options for {@linkcode measurePingPong}.
- *
- * @example Usage
- * ```ts
- * import type { PingPongOptions } from "socketlab";
- * const options: PingPongOptions = { api: "deno", rounds: 1000 };
- * ```
  */
 export interface PingPongOptions {
-  /** The API both ends use. Default `"node:net"`. */
+  /**
+   * The API both ends use.
+   *
+   * @default {"node:net"}
+   */
   readonly api?: PerfApi;
-  /** Watch both ends with a {@linkcode Lab} (`node:net` only). Default `false`. */
+  /**
+   * Watch both ends with a lab (`node:net` only).
+   *
+   * @default {false}
+   */
   readonly watched?: boolean;
   /** How many round trips, a positive integer. */
   readonly rounds: number;
-  /** Bytes per message. Default 64. */
+  /**
+   * Bytes per message.
+   *
+   * @default {64}
+   */
   readonly messageBytes?: number;
 }
 
 /**
  * The result of {@linkcode measurePingPong}.
- *
- * @example Usage
- * ```ts
- * import type { PingPongResult } from "socketlab";
- * const result: PingPongResult = {
- *   api: "deno", watched: false, rounds: 10, echoed: 640, complete: true, ms: 2, roundTripsPerSecond: 5000,
- * };
- * ```
  */
 export interface PingPongResult {
   /** The API used. */
@@ -127,21 +126,27 @@ export interface PingPongResult {
 const HOST = "127.0.0.1";
 let labs = 0;
 
-function positiveInteger(value: unknown, name: string): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
-    throw new RangeError(`${name} must be a positive integer, got ${String(value)}`);
-  }
+/** Sizes and counts that default when absent (the others are required). */
+const DEFAULTS: Record<string, number> = { chunkBytes: 65_536, messageBytes: 64 };
+
+/** A size or count option, checked to be a positive integer. */
+function positiveOption<O extends object>(options: O, key: keyof O & string, fn: string): number {
+  const value = (options as Record<string, unknown>)[key] ?? DEFAULTS[key];
+  checkNumber(value, `${fn}(): options.${key}`, "a positive integer", isPositiveInteger);
   return value;
 }
 
-function checkApi(api: unknown, watched: boolean, fn: string): PerfApi {
-  if (api !== "node:net" && api !== "deno") {
-    throw new TypeError(`${fn}(): api must be "node:net" or "deno", got ${JSON.stringify(api)}`);
-  }
+/** The API and whether to watch, checked: only `node:net` can be watched. */
+function checkApi(
+  options: { readonly api?: PerfApi; readonly watched?: boolean },
+  fn: string,
+): { api: PerfApi; watched: boolean } {
+  const { api = "node:net", watched = false } = options;
+  checkOneOf(api, `${fn}(): api`, ["node:net", "deno"]);
   if (api === "deno" && watched) {
     throw new TypeError(`${fn}(): watched: true needs api "node:net"; a lab watches node:net only`);
   }
-  return api;
+  return { api, watched };
 }
 
 function pattern(size: number): Buffer {
@@ -154,11 +159,6 @@ function pattern(size: number): Buffer {
     chunk[i] = x & 0xff;
   }
   return chunk;
-}
-
-/** A lab for one watched run (closed by the caller), or none. */
-async function openLab(watched: boolean, what: string): Promise<Lab | undefined> {
-  return watched ? await Lab.open(`perf ${what} ${++labs}`, { maxEvents: 20_000 }) : undefined;
 }
 
 function once<T = unknown>(emitter: net.Socket | net.Server, name: string): Promise<T> {
@@ -195,7 +195,7 @@ async function closeNode(server: net.Server, sockets: net.Socket[]): Promise<voi
  *
  * @example Usage
  * ```ts
- * import { measureThroughput } from "socketlab";
+ * import { measureThroughput } from "socketlab/perf";
  * const result = await measureThroughput({ api: "node:net", watched: true, bytes: 2 ** 20 });
  * console.log(result.complete, result.mibPerSecond > 0); // true true
  * ```
@@ -204,14 +204,11 @@ async function closeNode(server: net.Server, sockets: net.Socket[]): Promise<voi
  * @returns Bytes, time and throughput.
  */
 export async function measureThroughput(options: ThroughputOptions): Promise<ThroughputResult> {
-  const watched = options.watched ?? false;
-  const api = checkApi(options.api ?? "node:net", watched, "measureThroughput");
-  const bytes = positiveInteger(options.bytes, "measureThroughput(): options.bytes");
-  const chunkBytes = positiveInteger(
-    options.chunkBytes ?? 65_536,
-    "measureThroughput(): options.chunkBytes",
+  const { api, watched } = checkApi(options, "measureThroughput");
+  const bytes = positiveOption(options, "bytes", "measureThroughput");
+  const chunk = pattern(
+    Math.min(positiveOption(options, "chunkBytes", "measureThroughput"), bytes),
   );
-  const chunk = pattern(Math.min(chunkBytes, bytes));
   const verify = options.verify ?? false;
   const run = api === "deno"
     ? throughputDeno(bytes, chunk, verify)
@@ -252,11 +249,8 @@ async function throughputNode(
   verify: boolean,
   watched: boolean,
 ): Promise<RawThroughput> {
-  const lab = await openLab(watched, "throughput");
-  const sockets: net.Socket[] = [];
   const done = Promise.withResolvers<{ received: number; at: number; hash?: string }>();
-  let server = net.createServer((socket) => {
-    sockets.push(socket);
+  const receive = (socket: net.Socket) => {
     const hash = verify ? createHash("sha256") : undefined;
     let received = 0;
     socket.on("data", (data: Buffer) => {
@@ -269,14 +263,8 @@ async function throughputNode(
       done.resolve({ received, at, hash: hash?.digest("hex") });
     });
     socket.on("error", done.reject);
-  });
-  try {
-    if (lab) server = lab.watch(server, "server");
-    const port = await listenNode(server);
-    let client = net.connect(port, HOST);
-    sockets.push(client);
-    if (lab) client = lab.watch(client, "client");
-    await once(client, "connect");
+  };
+  return await withNodePair(watched, "throughput", receive, async (client, lab) => {
     const sentHash = verify ? createHash("sha256") : undefined;
     const start = performance.now();
     for (const piece of slices(bytes, chunk)) {
@@ -291,6 +279,33 @@ async function throughputNode(
       ...(verify ? { sha256: { sent: sentHash!.digest("hex"), received: result.hash! } } : {}),
       ...(lab ? { events: lab.mark() } : {}),
     };
+  });
+}
+
+/**
+ * Runs `measure` with a `node:net` client connected to a server on loopback
+ * (both watched by a lab of their own when `watched`), then closes both.
+ */
+async function withNodePair<T>(
+  watched: boolean,
+  what: string,
+  onConnection: (socket: net.Socket) => void,
+  measure: (client: net.Socket, lab: Lab | undefined) => Promise<T>,
+): Promise<T> {
+  const lab = watched ? await Lab.open(`perf ${what} ${++labs}`, { maxEvents: 20_000 }) : undefined;
+  const sockets: net.Socket[] = [];
+  let server = net.createServer((socket) => {
+    sockets.push(socket);
+    onConnection(socket);
+  });
+  try {
+    if (lab) server = lab.watch(server, "server");
+    const port = await listenNode(server);
+    let client = net.connect(port, HOST);
+    sockets.push(client);
+    if (lab) client = lab.watch(client, "client");
+    await once(client, "connect");
+    return await measure(client, lab);
   } finally {
     if (lab) await lab.close();
     else await closeNode(server, sockets);
@@ -342,7 +357,7 @@ async function throughputDeno(
  *
  * @example Usage
  * ```ts
- * import { measurePingPong } from "socketlab";
+ * import { measurePingPong } from "socketlab/perf";
  * const result = await measurePingPong({ api: "node:net", rounds: 100 });
  * console.log(result.complete, result.roundTripsPerSecond > 0); // true true
  * ```
@@ -351,13 +366,9 @@ async function throughputDeno(
  * @returns Round trips, time and rate.
  */
 export async function measurePingPong(options: PingPongOptions): Promise<PingPongResult> {
-  const watched = options.watched ?? false;
-  const api = checkApi(options.api ?? "node:net", watched, "measurePingPong");
-  const rounds = positiveInteger(options.rounds, "measurePingPong(): options.rounds");
-  const size = positiveInteger(
-    options.messageBytes ?? 64,
-    "measurePingPong(): options.messageBytes",
-  );
+  const { api, watched } = checkApi(options, "measurePingPong");
+  const rounds = positiveOption(options, "rounds", "measurePingPong");
+  const size = positiveOption(options, "messageBytes", "measurePingPong");
   const message = pattern(size);
   const { echoed, ms, events } = api === "deno"
     ? await pingPongDeno(rounds, message)
@@ -398,21 +409,12 @@ async function pingPongNode(
   message: Buffer,
   watched: boolean,
 ): Promise<RawPingPong> {
-  const lab = await openLab(watched, "ping-pong");
-  const sockets: net.Socket[] = [];
-  let server = net.createServer((socket) => {
-    sockets.push(socket);
+  const echo = (socket: net.Socket) => {
     socket.setNoDelay(true);
     socket.on("data", (data: Buffer) => socket.write(data));
     socket.on("error", () => {});
-  });
-  try {
-    if (lab) server = lab.watch(server, "server");
-    const port = await listenNode(server);
-    let client = net.connect(port, HOST);
-    sockets.push(client);
-    if (lab) client = lab.watch(client, "client");
-    await once(client, "connect");
+  };
+  return await withNodePair(watched, "ping-pong", echo, async (client, lab) => {
     client.setNoDelay(true);
     const done = Promise.withResolvers<number>();
     const match = matcher(message);
@@ -431,15 +433,8 @@ async function pingPongNode(
     const start = performance.now();
     client.write(message);
     const end = await done.promise;
-    return {
-      echoed,
-      ms: end - start,
-      ...(lab ? { events: lab.mark() } : {}),
-    };
-  } finally {
-    if (lab) await lab.close();
-    else await closeNode(server, sockets);
-  }
+    return { echoed, ms: end - start, ...(lab ? { events: lab.mark() } : {}) };
+  });
 }
 
 async function pingPongDeno(rounds: number, message: Uint8Array): Promise<RawPingPong> {

@@ -6,8 +6,9 @@
  * @module
  */
 
-import type { TraceEvent } from "../event.ts";
-import { ACCENT, escapeXml, formatCoordinate as c, formatMs, svgDocument } from "./svg.ts";
+import type { TraceEvent } from "../record/event.ts";
+import { ACCENT, escapeXml, formatCoordinate as c, formatMs, svgDocument } from "./_svg.ts";
+import { checkNumber } from "../_validate.ts";
 
 /** Options of {@linkcode renderBackpressureChart}. */
 export interface BackpressureChartOptions {
@@ -22,15 +23,6 @@ export interface BackpressureChartOptions {
 /**
  * The data of a back-pressure chart, as {@linkcode backpressureSeries}
  * extracts it from a trace.
- *
- * @example Usage
- * ```ts
- * import type { BackpressureSeries } from "socketlab";
- * const s: BackpressureSeries = {
- *   label: "client", bytesWritten: [[0, 0], [5, 16384]], writableLength: [[0, 0], [5, 0]],
- *   writeFalse: [[2, 65536]], drain: [[5, 0]],
- * };
- * ```
  */
 export interface BackpressureSeries {
   /** The socket's label. */
@@ -51,7 +43,7 @@ export interface BackpressureSeries {
  *
  * @example Usage
  * ```ts
- * import { backpressureSeries } from "socketlab";
+ * import { backpressureSeries } from "socketlab/render";
  * import { assertEquals } from "@std/assert";
  * const s = backpressureSeries([
  *   { seq: 1, time: 1, label: "c", kind: "tcp-socket", source: "call", name: "write",
@@ -157,7 +149,7 @@ function thin(
  *
  * @example Usage
  * ```ts
- * import { renderBackpressureChart } from "socketlab";
+ * import { renderBackpressureChart } from "socketlab/render";
  * import { assertStringIncludes } from "@std/assert";
  * const svg = renderBackpressureChart([
  *   { seq: 1, time: 0, label: "c", kind: "tcp-socket", source: "call", name: "write",
@@ -178,18 +170,71 @@ export function renderBackpressureChart(
 ): string {
   const s = backpressureSeries(events, options?.label);
   const width = options.width ?? 720;
-  if (!Number.isFinite(width) || width < 300) {
-    throw new RangeError(`width must be a number of pixels of at least 300, got ${width}`);
+  checkNumber(
+    width,
+    "width",
+    "a number of pixels of at least 300",
+    (n) => n >= 300 && n < Infinity,
+  );
+  const layout = chartLayout(s, width);
+  const title = options.title ?? `Back-pressure of ${s.label}`;
+  const parts: string[] = [
+    `<text x="${layout.left}" y="18" font-weight="bold" font-size="14">${escapeXml(title)}</text>`,
+    legend(layout.left),
+    panel(layout, layout.top, s.bytesWritten, "bw", "bytesWritten"),
+    panel(layout, layout.top + PANEL + GAP, s.writableLength, "wl", "writableLength", s),
+    timeAxis(layout),
+  ];
+  if (s.writeFalse.length + s.drain.length > 0) {
+    parts.push(
+      `<text x="${width - RIGHT}" y="${layout.top - 4}" text-anchor="end" class="note">` +
+        `${s.writeFalse.length} × write() → false, ${s.drain.length} × drain, ` +
+        `${formatMs(layout.t1 - layout.t0)}</text>`,
+    );
   }
-  const left = 78;
-  const right = 24;
-  const top = 58;
-  const panel = 150;
-  const gap = 34;
-  const bottom = 46;
-  const height = top + panel * 2 + gap + bottom;
-  const plotWidth = width - left - right;
+  const height = layout.top + PANEL * 2 + GAP + BOTTOM;
+  return svgDocument({
+    width,
+    height,
+    title,
+    className: "sl-bp",
+    style: STYLE,
+    body: parts.join(""),
+  });
+}
 
+/** Margins around the plot, the height of each panel and the gap between them, in px. */
+const { LEFT, RIGHT, TOP, BOTTOM, PANEL, GAP } = {
+  LEFT: 78,
+  RIGHT: 24,
+  TOP: 58,
+  BOTTOM: 46,
+  PANEL: 150,
+  GAP: 34,
+};
+
+const STYLE = `.sl-bp text{fill:currentColor;stroke:none;font-size:11px}` +
+  `.sl-bp .note{opacity:.75}` +
+  `.sl-bp .grid{stroke:currentColor;stroke-opacity:.12}` +
+  `.sl-bp .axis{stroke:currentColor;fill:none}` +
+  `.sl-bp .series{fill:none;stroke-width:2}` +
+  `.sl-bp .bw{stroke:${ACCENT.blue};stroke-width:2}` +
+  `.sl-bp .wl{stroke:${ACCENT.orange};stroke-width:2}` +
+  `.sl-bp .wf{fill:${ACCENT.red}}.sl-bp .dr{fill:${ACCENT.green}}` +
+  `.sl-bp .write-false{fill:${ACCENT.red}}.sl-bp .drain{fill:${ACCENT.green}}`;
+
+/** Where things go in one chart: the plot area and the time scale. */
+interface ChartLayout {
+  readonly left: number;
+  readonly top: number;
+  readonly plotWidth: number;
+  readonly t0: number;
+  readonly t1: number;
+  readonly px: (t: number) => number;
+  readonly xTicks: readonly number[];
+}
+
+function chartLayout(s: BackpressureSeries, width: number): ChartLayout {
   let t0 = Infinity;
   let t1 = -Infinity;
   for (const series of [s.bytesWritten, s.writableLength]) {
@@ -202,121 +247,112 @@ export function renderBackpressureChart(
     t0 -= 0.5;
     t1 += 0.5;
   }
-  const px = (t: number) => left + ((t - t0) / (t1 - t0)) * plotWidth;
+  const plotWidth = width - LEFT - RIGHT;
+  const px = (t: number) => LEFT + ((t - t0) / (t1 - t0)) * plotWidth;
+  const xTicks = ticks(t0, t1, Math.max(2, Math.floor(plotWidth / 110)));
+  return { left: LEFT, top: TOP, plotWidth, t0, t1, px, xTicks };
+}
 
-  const parts: string[] = [];
-  const title = options.title ?? `Back-pressure of ${s.label}`;
-  parts.push(
-    `<text x="${left}" y="18" font-weight="bold" font-size="14">${escapeXml(title)}</text>`,
-  );
-  // Legend.
-  const legend: [string, string][] = [
+function legend(left: number): string {
+  const items: [string, string][] = [
     [`<path class="bw" d="M0 -4h18"/>`, "bytesWritten: accepted by write()"],
     [`<path class="wl" d="M0 -4h18"/>`, "writableLength: queued in user space"],
     [`<path class="wf" d="M9 0l-5 -8h10z"/>`, "write() returned false"],
     [`<circle class="dr" cx="9" cy="-4" r="4"/>`, "drain"],
   ];
   let lx = left;
-  legend.forEach(([shape, text], i) => {
+  return items.map(([shape, text], i) => {
     const ly = i < 2 ? 36 : 50;
     if (i === 2) lx = left;
-    parts.push(
-      `<g transform="translate(${c(lx)} ${ly})">${shape}<text x="24" y="0">${
-        escapeXml(text)
-      }</text></g>`,
-    );
+    const item = `<g transform="translate(${c(lx)} ${ly})">${shape}<text x="24" y="0">${
+      escapeXml(text)
+    }</text></g>`;
     lx += 24 + text.length * 6.6 + 18;
-  });
+    return item;
+  }).join("");
+}
 
-  const xTicks = ticks(t0, t1, Math.max(2, Math.floor(plotWidth / 110)));
-  const drawPanel = (
-    y0: number,
-    points: readonly (readonly [number, number])[],
-    cls: string,
-    name: string,
-    markers: boolean,
-  ) => {
-    const maxValue = points.reduce((m, p) => Math.max(m, p[1]), 1);
-    const yTicks = ticks(0, maxValue, 4);
-    const yMax = Math.max(maxValue, yTicks[yTicks.length - 1]);
-    const py = (v: number) => y0 + panel - (v / yMax) * panel;
-    for (const v of yTicks) {
-      parts.push(
-        `<path class="grid" d="M${left} ${c(py(v))}h${c(plotWidth)}"/>` +
-          `<text x="${left - 6}" y="${c(py(v) + 4)}" text-anchor="end">${
-            v.toLocaleString("en-US")
-          }</text>`,
-      );
-    }
-    for (const t of xTicks) {
-      parts.push(`<path class="grid" d="M${c(px(t))} ${y0}v${panel}"/>`);
-    }
+/** One panel: grid, axis, the series as a step line, and (below) the markers. */
+function panel(
+  layout: ChartLayout,
+  y0: number,
+  points: readonly (readonly [number, number])[],
+  cls: string,
+  name: string,
+  markersOf?: BackpressureSeries,
+): string {
+  const { left, plotWidth, px } = layout;
+  const maxValue = points.reduce((m, p) => Math.max(m, p[1]), 1);
+  const yTicks = ticks(0, maxValue, 4);
+  const yMax = Math.max(maxValue, yTicks[yTicks.length - 1]);
+  const py = (v: number) => y0 + PANEL - (v / yMax) * PANEL;
+  const parts: string[] = [];
+  for (const v of yTicks) {
     parts.push(
-      `<path class="axis" d="M${left} ${y0}V${y0 + panel}h${c(plotWidth)}"/>` +
-        `<text transform="translate(16 ${c(y0 + panel / 2)}) rotate(-90)" text-anchor="middle">` +
-        `${name} (bytes)</text>`,
+      `<path class="grid" d="M${left} ${c(py(v))}h${c(plotWidth)}"/>` +
+        `<text x="${left - 6}" y="${c(py(v) + 4)}" text-anchor="end">${
+          v.toLocaleString("en-US")
+        }</text>`,
     );
-    const thinned = thin(points, px);
-    if (thinned.length > 0) {
-      // A step line: a counter keeps its value until the next reading.
-      let d = `M${c(px(thinned[0][0]))} ${c(py(thinned[0][1]))}`;
-      for (let i = 1; i < thinned.length; i++) {
-        d += `H${c(px(thinned[i][0]))}V${c(py(thinned[i][1]))}`;
-      }
-      d += `H${c(px(t1))}`;
-      parts.push(`<path class="series ${cls}" d="${d}"/>`);
+  }
+  for (const t of layout.xTicks) parts.push(`<path class="grid" d="M${c(px(t))} ${y0}v${PANEL}"/>`);
+  parts.push(
+    `<path class="axis" d="M${left} ${y0}V${y0 + PANEL}h${c(plotWidth)}"/>` +
+      `<text transform="translate(16 ${c(y0 + PANEL / 2)}) rotate(-90)" text-anchor="middle">` +
+      `${name} (bytes)</text>`,
+  );
+  const thinned = thin(points, px);
+  if (thinned.length > 0) {
+    // A step line: a counter keeps its value until the next reading.
+    let d = `M${c(px(thinned[0][0]))} ${c(py(thinned[0][1]))}`;
+    for (let i = 1; i < thinned.length; i++) {
+      d += `H${c(px(thinned[i][0]))}V${c(py(thinned[i][1]))}`;
     }
-    if (markers) {
-      const seen = new Set<string>();
-      // Every marker is drawn unless there are hundreds: then one per 2-pixel column.
-      const keyOf = (t: number, v: number, many: boolean) =>
-        many ? String(Math.round(px(t) / 2)) : `${Math.round(px(t))},${Math.round(py(v))}`;
-      for (const [t, v] of s.writeFalse) {
-        const key = keyOf(t, v, s.writeFalse.length > 300);
-        if (seen.has(key)) continue;
-        seen.add(key);
-        parts.push(
-          `<path class="marker write-false" d="M${c(px(t))} ${c(py(v) - 1)}l-5 -9h10z"/>`,
-        );
-      }
-      seen.clear();
-      for (const [t, v] of s.drain) {
-        const key = keyOf(t, v, s.drain.length > 300);
-        if (seen.has(key)) continue;
-        seen.add(key);
-        parts.push(`<circle class="marker drain" cx="${c(px(t))}" cy="${c(py(v))}" r="4"/>`);
-      }
+    d += `H${c(px(layout.t1))}`;
+    parts.push(`<path class="series ${cls}" d="${d}"/>`);
+  }
+  if (markersOf) parts.push(markers(markersOf, px, py));
+  return parts.join("");
+}
+
+/** `write() → false` triangles and `drain` dots; hundreds of them are thinned to one per 2 px. */
+function markers(
+  s: BackpressureSeries,
+  px: (t: number) => number,
+  py: (v: number) => number,
+): string {
+  const parts: string[] = [];
+  const draw = (
+    points: readonly (readonly [number, number])[],
+    shape: (x: string, y: number) => string,
+  ) => {
+    const seen = new Set<string>();
+    const many = points.length > 300;
+    for (const [t, v] of points) {
+      const key = many
+        ? String(Math.round(px(t) / 2))
+        : `${Math.round(px(t))},${Math.round(py(v))}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      parts.push(shape(c(px(t)), py(v)));
     }
   };
-  drawPanel(top, s.bytesWritten, "bw", "bytesWritten", false);
-  drawPanel(top + panel + gap, s.writableLength, "wl", "writableLength", true);
-  const axisY = top + panel * 2 + gap;
-  for (const t of xTicks) {
-    parts.push(
-      `<text x="${c(px(t))}" y="${axisY + 16}" text-anchor="middle">${
-        Number(t.toPrecision(6))
-      }</text>`,
-    );
-  }
-  parts.push(
-    `<text x="${c(left + plotWidth / 2)}" y="${axisY + 36}" text-anchor="middle">` +
-      `time since the lab opened (ms)</text>`,
+  draw(
+    s.writeFalse,
+    (x, y) => `<path class="marker write-false" d="M${x} ${c(y - 1)}l-5 -9h10z"/>`,
   );
-  if (s.writeFalse.length + s.drain.length > 0) {
-    parts.push(
-      `<text x="${width - right}" y="${top - 4}" text-anchor="end" class="note">` +
-        `${s.writeFalse.length} × write() → false, ${s.drain.length} × drain, ` +
-        `${formatMs(t1 - t0)}</text>`,
-    );
-  }
-  const style = `.sl-bp text{fill:currentColor;stroke:none;font-size:11px}` +
-    `.sl-bp .note{opacity:.75}` +
-    `.sl-bp .grid{stroke:currentColor;stroke-opacity:.12}` +
-    `.sl-bp .axis{stroke:currentColor;fill:none}` +
-    `.sl-bp .series{fill:none;stroke-width:2}` +
-    `.sl-bp .bw{stroke:${ACCENT.blue};stroke-width:2}` +
-    `.sl-bp .wl{stroke:${ACCENT.orange};stroke-width:2}` +
-    `.sl-bp .wf{fill:${ACCENT.red}}.sl-bp .dr{fill:${ACCENT.green}}` +
-    `.sl-bp .write-false{fill:${ACCENT.red}}.sl-bp .drain{fill:${ACCENT.green}}`;
-  return svgDocument({ width, height, title, className: "sl-bp", style, body: parts.join("") });
+  draw(s.drain, (x, y) => `<circle class="marker drain" cx="${x}" cy="${c(y)}" r="4"/>`);
+  return parts.join("");
+}
+
+function timeAxis(layout: ChartLayout): string {
+  const axisY = layout.top + PANEL * 2 + GAP;
+  const labels = layout.xTicks.map((t) =>
+    `<text x="${c(layout.px(t))}" y="${axisY + 16}" text-anchor="middle">${
+      Number(t.toPrecision(6))
+    }</text>`
+  );
+  return labels.join("") +
+    `<text x="${c(layout.left + layout.plotWidth / 2)}" y="${axisY + 36}" text-anchor="middle">` +
+    `time since the lab opened (ms)</text>`;
 }

@@ -6,16 +6,10 @@
  * @module
  */
 
-import { ACCENT, escapeXml, formatCoordinate as c, svgDocument, truncate } from "./svg.ts";
+import { ACCENT, escapeXml, formatCoordinate as c, svgDocument, truncate } from "./_svg.ts";
 
 /**
  * One bar of a {@linkcode BarChart}.
- *
- * @example Usage
- * ```ts
- * import type { Bar } from "socketlab";
- * const bar: Bar = { label: "setNoDelay(true)", value: 812.5, note: "median of 5" };
- * ```
  */
 export interface Bar {
   /** Name of the bar, drawn on its left. */
@@ -28,12 +22,6 @@ export interface Bar {
 
 /**
  * What {@linkcode renderBarChart} draws.
- *
- * @example Usage
- * ```ts
- * import type { BarChart } from "socketlab";
- * const chart: BarChart = { title: "Round trips", unit: "µs", bars: [{ label: "TCP", value: 41 }] };
- * ```
  */
 export interface BarChart {
   /** Title above the bars. */
@@ -60,7 +48,7 @@ function formatValue(value: number): string {
  *
  * @example Usage
  * ```ts
- * import { renderBarChart } from "socketlab";
+ * import { renderBarChart } from "socketlab/render";
  * import { assertStringIncludes } from "@std/assert";
  * const svg = renderBarChart({
  *   title: "Throughput", unit: "MB/s",

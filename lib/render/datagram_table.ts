@@ -4,8 +4,8 @@
  * @module
  */
 
-import type { DatagramFlow } from "../datagram_ledger.ts";
-import { escapeXml } from "./svg.ts";
+import type { DatagramFlow } from "../record/event.ts";
+import { escapeXml } from "./_svg.ts";
 
 function percent(flow: DatagramFlow): string {
   return flow.sent === 0 ? "–" : `${((100 * flow.lost) / flow.sent).toFixed(1)} %`;
@@ -16,7 +16,7 @@ function percent(flow: DatagramFlow): string {
  *
  * @example Usage
  * ```ts
- * import { renderDatagramHtml } from "socketlab";
+ * import { renderDatagramHtml } from "socketlab/render";
  * console.log(renderDatagramHtml([{ from: "a", to: "b", sent: 10, received: 9, lost: 1 }]));
  * ```
  *
@@ -42,7 +42,7 @@ export function renderDatagramHtml(flows: readonly DatagramFlow[]): string {
  *
  * @example Usage
  * ```ts
- * import { renderDatagramText } from "socketlab";
+ * import { renderDatagramText } from "socketlab/render";
  * console.log(renderDatagramText([{ from: "a", to: "b", sent: 10, received: 9, lost: 1 }]));
  * ```
  *

@@ -4,32 +4,15 @@
  * @module
  */
 
-import type { Address, TraceEvent } from "../event.ts";
-
-/**
- * Formats an address as `host:port` (`[host]:port` for IPv6).
- *
- * @example Usage
- * ```ts
- * import { formatAddress } from "socketlab";
- * console.log(formatAddress({ address: "::1", port: 80 })); // "[::1]:80"
- * ```
- *
- * @param address The address.
- * @returns The text form.
- */
-export function formatAddress(address: Address): string {
-  return address.address.includes(":")
-    ? `[${address.address}]:${address.port}`
-    : `${address.address}:${address.port}`;
-}
+import type { TraceEvent } from "../record/event.ts";
+import { formatAddress } from "../os/address.ts";
 
 /**
  * Formats a byte count with a binary unit: `512 B`, `4.0 KiB`, `2.4 MiB`.
  *
  * @example Usage
  * ```ts
- * import { formatBytes } from "socketlab";
+ * import { formatBytes } from "socketlab/render";
  * console.log(formatBytes(2_516_582)); // "2.4 MiB"
  * ```
  *
@@ -65,7 +48,7 @@ const REMOTE_WORDS: Record<string, string | undefined> = {
  *
  * @example Usage
  * ```ts
- * import { describeEvent } from "socketlab";
+ * import { describeEvent } from "socketlab/render";
  * const text = describeEvent({
  *   seq: 1, time: 0, label: "client", kind: "tcp-socket", source: "call",
  *   name: "write", bytes: 5, preview: "hello", returned: true,
@@ -104,7 +87,7 @@ export function describeEvent(event: TraceEvent): string {
  *
  * @example Usage
  * ```ts
- * import { describeCounters } from "socketlab";
+ * import { describeCounters } from "socketlab/render";
  * console.log(describeCounters({ bytesRead: 5 })); // "read 5 B"
  * ```
  *

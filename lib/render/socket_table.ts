@@ -6,9 +6,10 @@
  * @module
  */
 
-import type { Address } from "../event.ts";
-import type { KernelSocketTable, ProcNetRow, SocketTimer } from "../proc_net.ts";
-import { ACCENT, escapeXml as escapeHtml, formatMs } from "./svg.ts";
+import type { Address } from "../record/event.ts";
+import type { SocketRow, SocketTable, SocketTimer } from "../os/socket_row.ts";
+import { formatAddress, isWildcardAddress } from "../os/address.ts";
+import { ACCENT, escapeXml as escapeHtml, formatMs } from "./_svg.ts";
 
 const COLUMNS = ["proto", "local", "remote", "state", "send-Q", "recv-Q", "timer"] as const;
 
@@ -26,13 +27,11 @@ const STATE_COLOURS: Record<string, string> = {
   TIME_WAIT: ACCENT.grey,
 };
 
-function formatAddress(a: Address, protocol: string): string {
-  const wildcardPort = a.port === 0 ? "*" : String(a.port);
-  const host = a.address.includes(":") ? `[${a.address}]` : a.address;
-  if (protocol.startsWith("udp") && a.port === 0 && /^(0\.0\.0\.0|::)$/.test(a.address)) {
-    return "*:*";
-  }
-  return `${host}:${wildcardPort}`;
+/** An end of a socket as `ss` shows it: port 0 as `*`, an unconnected UDP peer as `*:*`. */
+function socketEnd(a: Address, protocol: string): string {
+  if (a.port !== 0) return formatAddress(a);
+  if (protocol.startsWith("udp") && isWildcardAddress(a.address)) return "*:*";
+  return formatAddress(a).replace(/:0$/, ":*");
 }
 
 const TIMER_NAMES: Record<SocketTimer["kind"], string> = {
@@ -47,11 +46,11 @@ function formatTimer(t: SocketTimer): string {
   return t.kind === "none" ? "" : `${TIMER_NAMES[t.kind]} in ${formatMs(t.remainingMs)}`;
 }
 
-function cells(row: ProcNetRow): string[] {
+function cells(row: SocketRow): string[] {
   return [
     row.protocol,
-    formatAddress(row.local, row.protocol),
-    formatAddress(row.remote, row.protocol),
+    socketEnd(row.local, row.protocol),
+    socketEnd(row.remote, row.protocol),
     row.state,
     String(row.sendQueue),
     String(row.receiveQueue),
@@ -59,7 +58,7 @@ function cells(row: ProcNetRow): string[] {
   ];
 }
 
-function emptyMessage(table: KernelSocketTable): string {
+function emptyMessage(table: SocketTable): string {
   if (table.reason && table.rows.length === 0) return table.reason;
   if (table.ports) {
     return `no kernel sockets on the lab's ports (${
@@ -77,7 +76,7 @@ function emptyMessage(table: KernelSocketTable): string {
  *
  * @example Usage
  * ```ts
- * import { renderSocketTableHtml } from "socketlab";
+ * import { renderSocketTableHtml } from "socketlab/render";
  * import { assertStringIncludes } from "@std/assert";
  * const html = renderSocketTableHtml({ rows: [], reason: "/proc/net is not available on darwin" });
  * assertStringIncludes(html, "not available on darwin");
@@ -86,7 +85,7 @@ function emptyMessage(table: KernelSocketTable): string {
  * @param table Rows and reason from `readKernelSockets()`.
  * @returns An HTML fragment.
  */
-export function renderSocketTableHtml(table: KernelSocketTable): string {
+export function renderSocketTableHtml(table: SocketTable): string {
   const caption = table.ports
     ? `Kernel sockets on ports ${escapeHtml(table.ports.join(", ") || "(none)")}`
     : "Kernel sockets";
@@ -134,7 +133,7 @@ export function renderSocketTableHtml(table: KernelSocketTable): string {
  *
  * @example Usage
  * ```ts
- * import { renderSocketTableText } from "socketlab";
+ * import { renderSocketTableText } from "socketlab/render";
  * import { assertStringIncludes } from "@std/assert";
  * const text = renderSocketTableText({
  *   rows: [{
@@ -149,7 +148,7 @@ export function renderSocketTableHtml(table: KernelSocketTable): string {
  * @param table Rows and reason from `readKernelSockets()`.
  * @returns The text.
  */
-export function renderSocketTableText(table: KernelSocketTable): string {
+export function renderSocketTableText(table: SocketTable): string {
   if (table.rows.length === 0) return `(${emptyMessage(table)})`;
   const grid = [[...COLUMNS] as string[], ...table.rows.map(cells)];
   const widths = COLUMNS.map((_, i) => grid.reduce((w, r) => Math.max(w, r[i].length), 0));

@@ -4,18 +4,13 @@
  * @module
  */
 
-import type { Address, Counters, EndpointKind, TraceEvent } from "../event.ts";
-import { describeCounters, describeEvent, formatAddress } from "./event_text.ts";
-import { escapeXml } from "./svg.ts";
+import type { Address, Counters, EndpointKind, TraceEvent } from "../record/event.ts";
+import { describeCounters, describeEvent } from "./event_text.ts";
+import { formatAddress } from "../os/address.ts";
+import { escapeXml } from "./_svg.ts";
 
 /**
  * Plain data describing one watched object right now.
- *
- * @example Usage
- * ```ts
- * import type { EndpointSummary } from "socketlab";
- * const s: EndpointSummary = { label: "client", kind: "tcp-socket", state: "open", events: 4, calls: 2 };
- * ```
  */
 export interface EndpointSummary {
   /** Its label. */
@@ -63,7 +58,7 @@ function fields(summary: EndpointSummary): Array<[string, string]> {
  *
  * @example Usage
  * ```ts
- * import { renderSummaryHtml } from "socketlab";
+ * import { renderSummaryHtml } from "socketlab/render";
  * console.log(renderSummaryHtml({ label: "client", kind: "tcp-socket", state: "open", events: 0, calls: 0 }));
  * ```
  *
@@ -86,7 +81,7 @@ export function renderSummaryHtml(summary: EndpointSummary): string {
  *
  * @example Usage
  * ```ts
- * import { renderSummaryText } from "socketlab";
+ * import { renderSummaryText } from "socketlab/render";
  * console.log(renderSummaryText({ label: "client", kind: "tcp-socket", state: "open", events: 0, calls: 0 }));
  * ```
  *

@@ -4,18 +4,12 @@
  * @module
  */
 
-import type { TraceEvent } from "../event.ts";
+import type { TraceEvent } from "../record/event.ts";
 import { describeCounters, describeEvent } from "./event_text.ts";
-import { escapeXml } from "./svg.ts";
+import { escapeXml } from "./_svg.ts";
 
 /**
  * Options for {@linkcode renderTraceHtml} and {@linkcode renderTraceText}.
- *
- * @example Usage
- * ```ts
- * import type { TraceTableOptions } from "socketlab";
- * const options: TraceTableOptions = { title: "1.1 TCP server", dropped: 0, maxRows: 200 };
- * ```
  */
 export interface TraceTableOptions {
   /** Heading (the lab's title). */
@@ -49,7 +43,7 @@ function heading(events: readonly TraceEvent[], options: TraceTableOptions): str
  *
  * @example Usage
  * ```ts
- * import { renderTraceHtml } from "socketlab";
+ * import { renderTraceHtml } from "socketlab/render";
  * const html = renderTraceHtml([
  *   { seq: 1, time: 0.5, label: "server", kind: "tcp-server", source: "event", name: "listening" },
  * ], { title: "demo" });
@@ -92,7 +86,7 @@ export function renderTraceHtml(
  *
  * @example Usage
  * ```ts
- * import { renderTraceText } from "socketlab";
+ * import { renderTraceText } from "socketlab/render";
  * const text = renderTraceText([
  *   { seq: 1, time: 0.5, label: "server", kind: "tcp-server", source: "event", name: "listening" },
  * ]);

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { findNotebooks } from "./find_notebooks.ts";
+import { findNotebooks } from "./notebook/find_notebooks.ts";
 import { type CellReport, type NotebookReport, runNotebook } from "./run_notebook.ts";
 
 /**
@@ -14,7 +14,7 @@ import { type CellReport, type NotebookReport, runNotebook } from "./run_noteboo
  *
  * @example
  * ```ts
- * import { parseRunnerArgs } from "socketlab/runner";
+ * import { parseRunnerArgs } from "./cli.ts";
  *
  * const options = parseRunnerArgs(["--check", "--timeout", "30", "a.ipynb"]);
  * console.log(options.check, options.timeout, options.paths); // true 30000 ["a.ipynb"]
@@ -50,7 +50,7 @@ Options:
  *
  * @example
  * ```ts
- * import { parseRunnerArgs } from "socketlab/runner";
+ * import { parseRunnerArgs } from "./cli.ts";
  *
  * try {
  *   parseRunnerArgs(["--timeout", "soon"]);
@@ -109,7 +109,7 @@ function basename(path: string): string {
  *
  * @example
  * ```ts
- * import { formatProgressLine } from "socketlab/runner";
+ * import { formatProgressLine } from "./cli.ts";
  *
  * console.log(formatProgressLine("notebooks/a.ipynb", {
  *   index: 5, ordinal: 3, pass: 1, status: "ok", failed: false, executionCount: 3,
@@ -136,14 +136,6 @@ export function formatProgressLine(path: string, cell: CellReport, total: number
 
 /**
  * One row of the summary table.
- *
- * @example
- * ```ts
- * import type { SummaryRow } from "socketlab/runner";
- *
- * const row: SummaryRow = { notebook: "a.ipynb", cells: 3, errors: 0, seconds: 1.25 };
- * console.log(row.notebook);
- * ```
  */
 export interface SummaryRow {
   /** The notebook's file name. */
@@ -161,7 +153,7 @@ export interface SummaryRow {
  *
  * @example
  * ```ts
- * import { formatSummary } from "socketlab/runner";
+ * import { formatSummary } from "./cli.ts";
  *
  * console.log(formatSummary([{ notebook: "a.ipynb", cells: 3, errors: 0, seconds: 1.25 }]));
  * ```
@@ -196,15 +188,6 @@ export function formatSummary(rows: readonly SummaryRow[]): string {
 
 /**
  * Where {@linkcode runRunnerCli} prints, and how it can be stopped.
- *
- * @example
- * ```ts
- * import type { RunnerCliIo } from "socketlab/runner";
- *
- * const lines: string[] = [];
- * const io: RunnerCliIo = { stdout: (line) => lines.push(line), stderr: (line) => lines.push(line) };
- * console.log(typeof io.stdout);
- * ```
  */
 export interface RunnerCliIo {
   /** Prints a line of the main output (the summary); default `console.log`. */
@@ -222,7 +205,7 @@ export interface RunnerCliIo {
  *
  * @example
  * ```ts
- * import { runRunnerCli } from "socketlab/runner";
+ * import { runRunnerCli } from "./cli.ts";
  *
  * const status = await runRunnerCli(["--bogus"], { stderr: () => {} });
  * console.log(status); // 2

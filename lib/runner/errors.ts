@@ -58,7 +58,7 @@ export class KernelError extends Error {
  *
  * @example Recognise a rejected message
  * ```ts
- * import { SignatureError } from "socketlab/runner";
+ * import { SignatureError } from "./errors.ts";
  *
  * const error = new SignatureError("bad signature");
  * console.log(error.name); // "SignatureError"

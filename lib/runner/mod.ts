@@ -14,12 +14,22 @@
  * @module
  */
 
-export * from "./errors.ts";
-export * from "./message.ts";
-export * from "./connection_file.ts";
-export * from "./kernel_session.ts";
-export * from "./notebook.ts";
-export * from "./outputs.ts";
-export * from "./run_notebook.ts";
-export * from "./find_notebooks.ts";
-export * from "./cli.ts";
+export {
+  type CellReport,
+  type CellStatus,
+  type NotebookReport,
+  runNotebook,
+  type RunNotebookOptions,
+} from "./run_notebook.ts";
+export { findNotebooks } from "./notebook/find_notebooks.ts";
+export type { Cell, Notebook, Output } from "./notebook/notebook.ts";
+export {
+  type ExecuteOptions,
+  type ExecuteResult,
+  KernelSession,
+  type KernelSessionOptions,
+  type RejectedMessage,
+} from "./kernel/kernel_session.ts";
+export type { JupyterMessage, MessageHeader } from "./kernel/_message.ts";
+export type { ConnectionInfo } from "./kernel/_connection_file.ts";
+export { KernelError, NotebookError } from "./errors.ts";

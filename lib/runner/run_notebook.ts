@@ -6,12 +6,19 @@
  */
 
 import {
+  type ExecuteResult,
   KernelSession,
   type KernelSessionOptions,
   type RejectedMessage,
-} from "./kernel_session.ts";
-import { type Cell, type Notebook, type Output, readNotebook, writeNotebook } from "./notebook.ts";
-import { type DisplayRegistry, OutputCollector } from "./outputs.ts";
+} from "./kernel/kernel_session.ts";
+import {
+  type Cell,
+  type Notebook,
+  type Output,
+  readNotebook,
+  writeNotebook,
+} from "./notebook/notebook.ts";
+import { type DisplayRegistry, OutputCollector } from "./notebook/_outputs.ts";
 
 /**
  * The status of one code cell after a run.
@@ -25,14 +32,6 @@ import { type DisplayRegistry, OutputCollector } from "./outputs.ts";
  * - `dead`: the kernel process ended while the cell ran;
  * - `rejected`: messages for the cell failed signature verification;
  * - `not-run`: an earlier cell failed.
- *
- * @example
- * ```ts
- * import type { CellStatus } from "socketlab/runner";
- *
- * const status: CellStatus = "ok";
- * console.log(status);
- * ```
  */
 export type CellStatus =
   | "ok"
@@ -56,16 +55,6 @@ const FAILED: ReadonlySet<CellStatus> = new Set([
 
 /**
  * The report of one code cell.
- *
- * @example
- * ```ts
- * import type { CellReport } from "socketlab/runner";
- *
- * function line(cell: CellReport): string {
- *   return `cell ${cell.index} ${cell.status} ${Math.round(cell.durationMs)} ms`;
- * }
- * console.log(typeof line);
- * ```
  */
 export interface CellReport {
   /** 1-based position of the cell in the notebook (all cell types). */
@@ -92,16 +81,6 @@ export interface CellReport {
 
 /**
  * The report of one notebook run.
- *
- * @example
- * ```ts
- * import type { NotebookReport } from "socketlab/runner";
- *
- * function summary(report: NotebookReport): string {
- *   return `${report.path}: ${report.ok ? "ok" : report.failure}`;
- * }
- * console.log(typeof summary);
- * ```
  */
 export interface NotebookReport {
   /** The notebook's path. */
@@ -126,14 +105,6 @@ export interface NotebookReport {
 
 /**
  * Options for {@linkcode runNotebook}.
- *
- * @example
- * ```ts
- * import type { RunNotebookOptions } from "socketlab/runner";
- *
- * const options: RunNotebookOptions = { timeout: 60_000, rerun: true, write: false };
- * console.log(options.rerun);
- * ```
  */
 export interface RunNotebookOptions {
   /** Per-cell time-out in milliseconds; default 60 000. */
@@ -168,6 +139,67 @@ function dirname(path: string): string {
 
 function errorOutput(ename: string, evalue: string): Output {
   return { output_type: "error", ename, evalue, traceback: [`${ename}: ${evalue}`] };
+}
+
+/** What decides a cell's status besides its result. */
+interface CellContext {
+  /** The cell's 1-based position in the notebook. */
+  readonly index: number;
+  /** The per-cell time-out, in ms. */
+  readonly timeout: number;
+  /** Whether the cell is tagged `raises-exception`. */
+  readonly expectsError: boolean;
+}
+
+/**
+ * A cell's status from what happened to its request, in the order nbclient
+ * checks: time-out, dead kernel, rejected messages, then the cell's own error
+ * (expected or not). Time-outs and dead kernels also get an error output.
+ */
+function cellStatus(
+  result: ExecuteResult,
+  collector: OutputCollector,
+  cell: CellContext,
+): { status: CellStatus; message?: string; output?: Output } {
+  if (result.outcome === "timeout") {
+    const message = `did not finish within ${cell.timeout / 1000} s; the kernel was killed`;
+    return {
+      status: "timeout",
+      message,
+      output: errorOutput("CellTimeoutError", `cell ${cell.index} ${message}`),
+    };
+  }
+  if (result.outcome === "exited") {
+    const message = `the kernel died while running this cell (exit code ${result.exitCode}${
+      result.exitSignal ? `, signal ${result.exitSignal}` : ""
+    })`;
+    return {
+      status: "dead",
+      message,
+      output: errorOutput("DeadKernelError", `cell ${cell.index}: ${message}`),
+    };
+  }
+  if (result.rejected.length > 0) {
+    const [first] = result.rejected;
+    return {
+      status: "rejected",
+      message: `${result.rejected.length} message(s) from the kernel failed verification ` +
+        `and were dropped (${first.channel}: ${first.reason})`,
+    };
+  }
+  const reply = result.reply?.content;
+  const error = collector.errors[0] ??
+    (reply?.status === "error"
+      ? { ename: String(reply.ename ?? "Error"), evalue: String(reply.evalue ?? "") }
+      : undefined);
+  if (error !== undefined) {
+    const message = `${error.ename}: ${error.evalue}`.split("\n")[0];
+    return cell.expectsError ? { status: "raised" } : { status: "error", message };
+  }
+  if (cell.expectsError) {
+    return { status: "no-error", message: `tagged "${TAG_RAISES}" but raised no error` };
+  }
+  return { status: "ok" };
 }
 
 async function runPass(
@@ -215,38 +247,12 @@ async function runPass(
     }
     if (result.reply) collector.timing["shell.execute_reply"] = result.reply.header.date;
 
-    let status: CellStatus;
-    let message: string | undefined;
-    const expectsError = tags(cell).includes(TAG_RAISES);
-    if (result.outcome === "timeout") {
-      status = "timeout";
-      message = `did not finish within ${timeout / 1000} s; the kernel was killed`;
-      collector.outputs.push(errorOutput("CellTimeoutError", `cell ${index} ${message}`));
-    } else if (result.outcome === "exited") {
-      status = "dead";
-      message = `the kernel died while running this cell (exit code ${result.exitCode}${
-        result.exitSignal ? `, signal ${result.exitSignal}` : ""
-      })`;
-      collector.outputs.push(errorOutput("DeadKernelError", `cell ${index}: ${message}`));
-    } else if (result.rejected.length > 0) {
-      status = "rejected";
-      message = `${result.rejected.length} message(s) from the kernel failed verification ` +
-        `and were dropped (${result.rejected[0].channel}: ${result.rejected[0].reason})`;
-    } else {
-      const error = collector.errors[0] ??
-        (reply?.status === "error"
-          ? { ename: String(reply.ename ?? "Error"), evalue: String(reply.evalue ?? "") }
-          : undefined);
-      if (error !== undefined) {
-        status = expectsError ? "raised" : "error";
-        message = `${error.ename}: ${error.evalue}`.split("\n")[0];
-      } else if (expectsError) {
-        status = "no-error";
-        message = `tagged "${TAG_RAISES}" but raised no error`;
-      } else {
-        status = "ok";
-      }
-    }
+    const { status, message, output } = cellStatus(result, collector, {
+      index,
+      timeout,
+      expectsError: tags(cell).includes(TAG_RAISES),
+    });
+    if (output !== undefined) collector.outputs.push(output);
     cell.outputs = collector.outputs;
     cell.execution_count = collector.executionCount;
     cell.metadata = { ...cell.metadata, execution: { ...collector.timing } };
@@ -256,7 +262,7 @@ async function runPass(
       rejected: result.rejected,
       status,
       failed,
-      message: status === "raised" ? undefined : message,
+      message,
       executionCount: cell.execution_count,
       outputs: cell.outputs,
       durationMs,

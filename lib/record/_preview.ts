@@ -18,7 +18,7 @@ export const PREVIEW_BYTES = 40;
  *
  * @example Usage
  * ```ts
- * import { preview } from "socketlab";
+ * import { preview } from "./_preview.ts";
  * console.log(preview(new TextEncoder().encode("hi\n"))); // "hi↵"
  * ```
  *
@@ -62,7 +62,7 @@ function printable(code: number): number {
  *
  * @example Usage
  * ```ts
- * import { textPreview } from "socketlab";
+ * import { textPreview } from "./_preview.ts";
  * console.log(textPreview("a\tb\x01")); // "a\tb·"
  * ```
  *
@@ -83,7 +83,7 @@ export function textPreview(text: string): string {
  *
  * @example Usage
  * ```ts
- * import { bytesPreview } from "socketlab";
+ * import { bytesPreview } from "./_preview.ts";
  * const bytes = new TextEncoder().encode("你好\n");
  * console.log(bytesPreview(bytes, 0, bytes.byteLength)); // "你好↵"
  * ```

@@ -4,7 +4,8 @@
  * @module
  */
 
-import { getAvailablePort } from "@std/net";
+import { getAvailablePort } from "jsr:@std/net@^1.0.4";
+import { checkNumber } from "../_validate.ts";
 
 /** The transport a port is checked for. */
 export type Transport = "tcp" | "udp";
@@ -15,7 +16,7 @@ export type Transport = "tcp" | "udp";
  *
  * @example Usage
  * ```ts
- * import { assertPort } from "socketlab";
+ * import { assertPort } from "./_port.ts";
  * import { assertThrows } from "@std/assert";
  * assertPort(8080, "port");
  * assertThrows(() => assertPort(65536, "port"), RangeError, "port must be an integer from 0 to 65535, got 65536");
@@ -33,19 +34,19 @@ export function assertPort(value: unknown, name: string): asserts value is numbe
   );
 }
 
-/**
- * Options for {@linkcode findFreePort}.
- *
- * @example Usage
- * ```ts
- * import type { FindFreePortOptions } from "socketlab";
- * const options: FindFreePortOptions = { transport: "udp", avoid: new Set([8080]) };
- * ```
- */
+/** Options for {@linkcode findFreePort}. */
 export interface FindFreePortOptions {
-  /** Which transport the port must be free for; default `"tcp"`. */
+  /**
+   * Which transport the port must be free for.
+   *
+   * @default {"tcp"}
+   */
   readonly transport?: Transport;
-  /** Ports not to return even when free (e.g. handed out already but not bound yet). */
+  /**
+   * Ports not to return even when free (e.g. handed out already but not bound yet).
+   *
+   * @default {new Set()}
+   */
   readonly avoid?: ReadonlySet<number>;
 }
 
@@ -57,7 +58,7 @@ export interface FindFreePortOptions {
  *
  * @example Usage
  * ```ts
- * import { findFreePort } from "socketlab";
+ * import { findFreePort } from "./_port.ts";
  * const port = findFreePort(8080);
  * console.log(port > 0);
  * ```
@@ -106,32 +107,4 @@ function freeUdpPort(preferred: number): number {
     }
   }
   return listen(0);
-}
-
-/**
- * Checks a number argument or option: a `TypeError` naming the value if it
- * is not a number, a `RangeError` if it is one that `ok` refuses.
- */
-export function checkNumber(
-  value: unknown,
-  what: string,
-  expected: string,
-  ok: (n: number) => boolean,
-): asserts value is number {
-  if (typeof value !== "number") {
-    throw new TypeError(`${what} must be ${expected}, got ${describeValue(value)}`);
-  }
-  if (!ok(value)) throw new RangeError(`${what} must be ${expected}, got ${value}`);
-}
-
-/** A short description of a value for error messages. */
-export function describeValue(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "bigint") return `${value}n`;
-  if (value === null || value === undefined) return String(value);
-  if (typeof value === "object") {
-    const name = (value as object).constructor?.name;
-    return name ? `an object of type ${name}` : "an object";
-  }
-  return `${typeof value} ${String(value)}`;
 }

@@ -17,7 +17,8 @@ import type { Address, EndpointKind, EventSource, TraceEvent } from "./event.ts"
  *
  * @example Usage
  * ```ts
- * import { EventDraft, EventLog } from "socketlab";
+ * import { EventDraft } from "./_event_draft.ts";
+ * import { EventLog } from "./_event_log.ts";
  * const draft = new EventDraft({ label: "client", kind: "tcp-socket" });
  * draft.begin("call", "write");
  * draft.bytes = 5;
@@ -85,7 +86,7 @@ export class EventDraft {
    *
    * @example Usage
    * ```ts
-   * import { EventDraft } from "socketlab";
+   * import { EventDraft } from "./_event_draft.ts";
    * const draft = new EventDraft({ label: "udp", kind: "udp-socket" });
    * draft.begin("event", "message").bytes = 3;
    * console.log(draft.begin("event", "close").bytes); // NaN
@@ -98,12 +99,9 @@ export class EventDraft {
   begin(source: EventSource, name: string): this {
     this.source = source;
     this.name = name;
-    this.local = undefined;
-    this.remote = undefined;
+    this.local = this.remote = undefined;
+    this.payload = this.preview = this.args = undefined;
     this.bytes = NaN;
-    this.payload = undefined;
-    this.preview = undefined;
-    this.args = undefined;
     return this.clearResult();
   }
 
@@ -113,7 +111,7 @@ export class EventDraft {
    *
    * @example Usage
    * ```ts
-   * import { EventDraft } from "socketlab";
+   * import { EventDraft } from "./_event_draft.ts";
    * const draft = new EventDraft({ label: "client", kind: "tcp-socket" });
    * draft.begin("call", "write").returned = true;
    * console.log(draft.clearResult().returned); // undefined
@@ -122,15 +120,13 @@ export class EventDraft {
    * @returns This draft.
    */
   clearResult(): this {
-    this.returned = undefined;
-    this.hadError = undefined;
-    this.code = undefined;
-    this.message = undefined;
-    this.hint = undefined;
-    this.bytesRead = NaN;
-    this.bytesWritten = NaN;
-    this.writableLength = NaN;
-    this.connections = NaN;
+    this.returned = this.hadError = undefined;
+    this.code = this.message = this.hint = undefined;
+    this.bytesRead =
+      this.bytesWritten =
+      this.writableLength =
+      this.connections =
+        NaN;
     return this;
   }
 
@@ -139,7 +135,7 @@ export class EventDraft {
    *
    * @example Usage
    * ```ts
-   * import { EventDraft } from "socketlab";
+   * import { EventDraft } from "./_event_draft.ts";
    * const draft = new EventDraft({ label: "client", kind: "tcp-socket" });
    * draft.begin("event", "error").setError(Object.assign(new Error("refused"), { code: "ECONNREFUSED" }));
    * console.log(draft.code); // "ECONNREFUSED"
@@ -164,7 +160,7 @@ export class EventDraft {
    *
    * @example Usage
    * ```ts
-   * import { EventDraft } from "socketlab";
+   * import { EventDraft } from "./_event_draft.ts";
    * const draft = EventDraft.from({
    *   seq: 1, time: 0, label: "c", kind: "tcp-socket", source: "event", name: "data", bytes: 2,
    * });

@@ -31,139 +31,24 @@
  * @module
  */
 
-import type { Address } from "./event.ts";
-
-/**
- * Which `/proc/net` file a text came from.
- *
- * @example Usage
- * ```ts
- * import type { ProcNetProtocol } from "socketlab";
- * const p: ProcNetProtocol = "tcp6";
- * ```
- */
-export type ProcNetProtocol = "tcp" | "tcp6" | "udp" | "udp6";
-
-/**
- * The active timer of a socket, from the `tr` column.
- *
- * @example Usage
- * ```ts
- * import type { SocketTimerKind } from "socketlab";
- * const k: SocketTimerKind = "keepalive";
- * ```
- */
-export type SocketTimerKind =
-  | "none"
-  | "retransmit"
-  | "keepalive"
-  | "time_wait"
-  | "zero_window_probe";
-
-/**
- * A socket's active timer and how long until it fires.
- *
- * @example Usage
- * ```ts
- * import type { SocketTimer } from "socketlab";
- * const t: SocketTimer = { kind: "time_wait", remainingMs: 59_650 };
- * ```
- */
-export interface SocketTimer {
-  /** Which timer is pending. */
-  readonly kind: SocketTimerKind;
-  /** Milliseconds until it fires (ticks × 10, `USER_HZ` = 100); 0 when `kind` is `"none"`. */
-  readonly remainingMs: number;
-}
-
-/**
- * One socket from a `/proc/net` table.
- *
- * @example Usage
- * ```ts
- * import type { ProcNetRow } from "socketlab";
- * const row: ProcNetRow = {
- *   protocol: "tcp",
- *   local: { address: "127.0.0.1", port: 8080, family: "IPv4" },
- *   remote: { address: "0.0.0.0", port: 0, family: "IPv4" },
- *   state: "LISTEN", stateCode: 10, sendQueue: 0, receiveQueue: 0,
- *   timer: { kind: "none", remainingMs: 0 }, retransmits: 0, uid: 1000, inode: 4242,
- * };
- * ```
- */
-export interface ProcNetRow {
-  /** The table the row came from. */
-  readonly protocol: ProcNetProtocol;
-  /** Local address and port. */
-  readonly local: Address;
-  /** Remote address and port (all zeros when not connected). */
-  readonly remote: Address;
-  /** State name (see the module documentation). */
-  readonly state: string;
-  /** The state code as the kernel prints it (e.g. 10 for `LISTEN`). */
-  readonly stateCode: number;
-  /** `tx_queue`: bytes in the send queue (0 for `LISTEN`). */
-  readonly sendQueue: number;
-  /** `rx_queue`: bytes in the receive queue (accept queue length for `LISTEN`). */
-  readonly receiveQueue: number;
-  /** The active timer. */
-  readonly timer: SocketTimer;
-  /** `retrnsmt`: unanswered retransmissions or zero-window probes. */
-  readonly retransmits: number;
-  /** Owner's user id. */
-  readonly uid: number;
-  /** Socket inode (0 for TIME_WAIT sockets and connections not yet accepted). */
-  readonly inode: number;
-  /** UDP only: datagrams the kernel dropped at this socket (receive buffer full, ...). */
-  readonly drops?: number;
-}
-
-/**
- * The kernel's socket table as socketlab shows it: rows, and when the table
- * could not be read, why.
- *
- * @example Usage
- * ```ts
- * import type { KernelSocketTable } from "socketlab";
- * const empty: KernelSocketTable = {
- *   rows: [],
- *   reason: "/proc/net is not available on darwin: the kernel socket table needs Linux",
- * };
- * ```
- */
-export interface KernelSocketTable {
-  /** The sockets, in the order of the files tcp, tcp6, udp, udp6. */
-  readonly rows: readonly ProcNetRow[];
-  /** Why the table is empty or incomplete, when it could not be read. */
-  readonly reason?: string;
-  /** The ports the rows were filtered to, when filtered. */
-  readonly ports?: readonly number[];
-}
+import type { Address } from "../record/event.ts";
+import {
+  type SocketProtocol,
+  type SocketRow,
+  socketStateName,
+  type SocketTimerKind,
+} from "./socket_row.ts";
 
 /** Options of {@linkcode parseProcNet}. */
 export interface ParseProcNetOptions {
   /**
-   * Whether the machine that wrote the text is little-endian (x86, ARM: the
-   * default). On big-endian machines the kernel prints addresses in network
-   * byte order.
+   * Whether the machine that wrote the text is little-endian (x86, ARM). On
+   * big-endian machines the kernel prints addresses in network byte order.
+   *
+   * @default {true}
    */
   littleEndian?: boolean;
 }
-
-const TCP_STATES: Record<number, string> = {
-  1: "ESTABLISHED",
-  2: "SYN_SENT",
-  3: "SYN_RECV",
-  4: "FIN_WAIT1",
-  5: "FIN_WAIT2",
-  6: "TIME_WAIT",
-  7: "CLOSE",
-  8: "CLOSE_WAIT",
-  9: "LAST_ACK",
-  10: "LISTEN",
-  11: "CLOSING",
-  12: "NEW_SYN_RECV",
-};
 
 const TIMER_KINDS: Record<number, SocketTimerKind> = {
   0: "none",
@@ -176,30 +61,7 @@ const TIMER_KINDS: Record<number, SocketTimerKind> = {
 /** Milliseconds per `USER_HZ` clock tick: `USER_HZ` is 100 on every Linux architecture. */
 const MS_PER_TICK = 10;
 
-const PROTOCOLS: readonly ProcNetProtocol[] = ["tcp", "tcp6", "udp", "udp6"];
-
-/**
- * Names a TCP state code as the kernel's `tcp_states.h` does; for UDP,
- * `7` is `UNCONN` and `1` is `ESTABLISHED`. Unknown codes become
- * `UNKNOWN(0xNN)`.
- *
- * @example Usage
- * ```ts
- * import { socketStateName } from "socketlab";
- * import { assertEquals } from "@std/assert";
- * assertEquals(socketStateName(0x0a, "tcp"), "LISTEN");
- * assertEquals(socketStateName(7, "udp"), "UNCONN");
- * ```
- *
- * @param code The state code from the `st` column.
- * @param protocol The table the code came from.
- * @returns The state name.
- */
-export function socketStateName(code: number, protocol: ProcNetProtocol): string {
-  if (protocol.startsWith("udp") && code === 7) return "UNCONN";
-  return TCP_STATES[code] ??
-    `UNKNOWN(0x${code.toString(16).toUpperCase().padStart(2, "0")})`;
-}
+const PROTOCOLS: readonly SocketProtocol[] = ["tcp", "tcp6", "udp", "udp6"];
 
 /**
  * Parses the text of `/proc/net/tcp`, `tcp6`, `udp` or `udp6` into rows.
@@ -208,7 +70,7 @@ export function socketStateName(code: number, protocol: ProcNetProtocol): string
  *
  * @example Usage
  * ```ts
- * import { parseProcNet } from "socketlab";
+ * import { parseProcNet } from "./proc_net.ts";
  * import { assertEquals } from "@std/assert";
  * const text =
  *   "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n" +
@@ -225,9 +87,9 @@ export function socketStateName(code: number, protocol: ProcNetProtocol): string
  */
 export function parseProcNet(
   text: string,
-  protocol: ProcNetProtocol,
+  protocol: SocketProtocol,
   options: ParseProcNetOptions = {},
-): ProcNetRow[] {
+): SocketRow[] {
   if (!PROTOCOLS.includes(protocol)) {
     throw new TypeError(
       `protocol must be one of ${PROTOCOLS.join(", ")}, got ${JSON.stringify(protocol)}`,
@@ -237,7 +99,7 @@ export function parseProcNet(
     throw new TypeError(`text must be the string content of /proc/net/${protocol}`);
   }
   const littleEndian = options.littleEndian ?? true;
-  const rows: ProcNetRow[] = [];
+  const rows: SocketRow[] = [];
   const lines = text.split("\n");
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].trim();
@@ -256,7 +118,7 @@ export function parseProcNet(
   return rows;
 }
 
-function parseLine(line: string, protocol: ProcNetProtocol, littleEndian: boolean): ProcNetRow {
+function parseLine(line: string, protocol: SocketProtocol, littleEndian: boolean): SocketRow {
   const f = line.split(/\s+/);
   if (f.length < 10 || !/^\d+:$/.test(f[0])) {
     throw new Error("expected at least 10 columns starting with `N:`");

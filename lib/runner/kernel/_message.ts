@@ -5,7 +5,7 @@
  * @module
  */
 
-import { SignatureError } from "./errors.ts";
+import { SignatureError } from "../errors.ts";
 
 /** The messaging protocol version this runner speaks. */
 export const PROTOCOL_VERSION = "5.3";
@@ -18,7 +18,7 @@ export const DELIMITER = "<IDS|MSG>";
  *
  * @example A header
  * ```ts
- * import type { MessageHeader } from "socketlab/runner";
+ * import type { MessageHeader } from "./_message.ts";
  *
  * const header: MessageHeader = {
  *   msg_id: "1",
@@ -51,7 +51,7 @@ export interface MessageHeader {
  *
  * @example Read a message's type and parent
  * ```ts
- * import { createMessage } from "socketlab/runner";
+ * import { createMessage } from "./_message.ts";
  *
  * const message = createMessage("kernel_info_request", {}, { session: "s" });
  * console.log(message.header.msg_type, message.parent_header.msg_id); // "kernel_info_request" undefined
@@ -77,7 +77,7 @@ export interface JupyterMessage<Content = Record<string, unknown>> {
  *
  * @example
  * ```ts
- * import type { CreateMessageOptions } from "socketlab/runner";
+ * import type { CreateMessageOptions } from "./_message.ts";
  *
  * const options: CreateMessageOptions = { session: "abc", username: "me" };
  * console.log(options.session);
@@ -99,7 +99,7 @@ export interface CreateMessageOptions {
  *
  * @example Create an execute request
  * ```ts
- * import { createMessage } from "socketlab/runner";
+ * import { createMessage } from "./_message.ts";
  *
  * const request = createMessage("execute_request", { code: "1 + 1" }, { session: "s" });
  * console.log(request.header.version); // "5.3"
@@ -179,7 +179,7 @@ function fromHex(hex: string): Uint8Array<ArrayBuffer> | undefined {
  *
  * @example Sign four frames
  * ```ts
- * import { signFrames } from "socketlab/runner";
+ * import { signFrames } from "./_message.ts";
  *
  * const frames = ["{}", "{}", "{}", "{}"].map((s) => new TextEncoder().encode(s));
  * console.log((await signFrames(frames, "secret")).length); // 64
@@ -201,7 +201,7 @@ export async function signFrames(frames: Uint8Array[], key: string): Promise<str
  *
  * @example Encode a message
  * ```ts
- * import { createMessage, encodeMessage } from "socketlab/runner";
+ * import { createMessage, encodeMessage } from "./_message.ts";
  *
  * const frames = await encodeMessage(createMessage("kernel_info_request", {}, { session: "s" }), "k");
  * console.log(new TextDecoder().decode(frames[0])); // "<IDS|MSG>"
@@ -250,7 +250,8 @@ function parseJsonFrame(frame: Uint8Array, what: string): Record<string, unknown
  *
  * @example Round-trip a message, then reject a tampered one
  * ```ts
- * import { createMessage, decodeMessage, encodeMessage, SignatureError } from "socketlab/runner";
+ * import { createMessage, decodeMessage, encodeMessage } from "./_message.ts";
+ * import { SignatureError } from "../errors.ts";
  *
  * const frames = await encodeMessage(createMessage("status", { execution_state: "idle" }, { session: "s" }), "k");
  * console.log((await decodeMessage(frames, "k")).content); // { execution_state: "idle" }

@@ -29,7 +29,7 @@ const XML_ENTITIES: Record<string, string> = {
  *
  * @example Usage
  * ```ts
- * import { escapeXml } from "socketlab";
+ * import { escapeXml } from "./_svg.ts";
  * import { assertEquals } from "@std/assert";
  * assertEquals(escapeXml(`a < b & "c"`), "a &lt; b &amp; &quot;c&quot;");
  * ```
@@ -50,7 +50,7 @@ export function escapeXml(text: string): string {
  *
  * @example Usage
  * ```ts
- * import { ACCENT } from "socketlab";
+ * import { ACCENT } from "./_svg.ts";
  * const stroke = ACCENT.blue; // "#2b7bb9"
  * ```
  */
@@ -75,7 +75,7 @@ export const ACCENT = {
  *
  * @example Usage
  * ```ts
- * import { formatCoordinate } from "./svg.ts";
+ * import { formatCoordinate } from "./_svg.ts";
  * import { assertEquals } from "@std/assert";
  * assertEquals(formatCoordinate(12.345), "12.3");
  * assertEquals(formatCoordinate(4), "4");
@@ -95,7 +95,7 @@ export function formatCoordinate(value: number): string {
  *
  * @example Usage
  * ```ts
- * import { formatMs } from "./svg.ts";
+ * import { formatMs } from "./_svg.ts";
  * import { assertEquals } from "@std/assert";
  * assertEquals(formatMs(12.34), "12.3 ms");
  * assertEquals(formatMs(1250), "1.25 s");
@@ -117,7 +117,7 @@ export function formatMs(ms: number): string {
  *
  * @example Usage
  * ```ts
- * import { truncate } from "./svg.ts";
+ * import { truncate } from "./_svg.ts";
  * import { assertEquals } from "@std/assert";
  * assertEquals(truncate("hello world", 6), "hello…");
  * ```
@@ -155,7 +155,7 @@ export interface SvgDocumentOptions {
  *
  * @example Usage
  * ```ts
- * import { svgDocument } from "./svg.ts";
+ * import { svgDocument } from "./_svg.ts";
  * import { assert } from "@std/assert";
  * const svg = svgDocument({ width: 10, height: 10, title: "dot", body: '<circle r="2"/>' });
  * assert(svg.startsWith("<svg"));

@@ -6,46 +6,11 @@
  * @module
  */
 
-import type { TraceEvent } from "./event.ts";
-
-/**
- * One sender → receiver pair of watched UDP sockets.
- *
- * @example Usage
- * ```ts
- * import type { DatagramFlow } from "socketlab";
- * const flow: DatagramFlow = { from: "client", to: "server", sent: 100, received: 98, lost: 2 };
- * ```
- */
-export interface DatagramFlow {
-  /** The sender's label. */
-  readonly from: string;
-  /** The receiver's label. */
-  readonly to: string;
-  /** Datagrams the sender handed to the OS for the receiver's port (sends that did not fail). */
-  readonly sent: number;
-  /**
-   * Datagrams the receiver got from the sender's port. When several watched
-   * sockets that all sent to the receiver share one port (`reuseAddr`), each
-   * is credited with what came from that port.
-   */
-  readonly received: number;
-  /** `sent − received` when positive: datagrams that never arrived (or have not yet). */
-  readonly lost: number;
-}
+import type { DatagramFlow, TraceEvent } from "./event.ts";
 
 /**
  * The fields of a record the ledger reads: a {@linkcode TraceEvent} has them,
  * and so does the recorder's reused draft.
- *
- * @example Usage
- * ```ts
- * import type { LedgerRecord } from "socketlab";
- * const record: LedgerRecord = {
- *   kind: "udp-socket", label: "a", source: "event", name: "message",
- *   remote: { address: "127.0.0.1", port: 6000 },
- * };
- * ```
  */
 export type LedgerRecord = Pick<TraceEvent, "kind" | "label" | "source" | "name"> & {
   readonly local?: TraceEvent["local"] | undefined;
@@ -58,7 +23,7 @@ export type LedgerRecord = Pick<TraceEvent, "kind" | "label" | "source" | "name"
  *
  * @example Usage
  * ```ts
- * import { DatagramLedger } from "socketlab";
+ * import { DatagramLedger } from "./_datagram_ledger.ts";
  * import { assertEquals } from "@std/assert";
  * const ledger = new DatagramLedger();
  * const base = { seq: 0, time: 0, kind: "udp-socket", source: "event" } as const;
@@ -77,7 +42,10 @@ export class DatagramLedger {
   #received = new Map<string, Map<number, number>>();
 
   /**
-   * Takes one recorded event into account (non-UDP events are ignored).
+   * Takes one new record into account (non-UDP records are ignored): a
+   * socket's local port, a send (counted as sent unless it was refused), a
+   * message received, and a `sent` callback reporting an error (the send
+   * it reports on is taken back).
    *
    * @param event A recorded event, or the recorder's draft of one (only the
    * fields named in {@linkcode LedgerRecord} are read).
@@ -85,23 +53,29 @@ export class DatagramLedger {
   add(event: LedgerRecord): void {
     if (event.kind !== "udp-socket") return;
     if (event.local !== undefined) this.#portsOf(event.label).add(event.local.port);
-    if (event.source === "call" && event.name === "send" && event.remote !== undefined) {
-      if (event.code !== undefined) return; // refused or thrown synchronously
-      bump(this.#sent, event.label, event.remote.port, 1);
-    } else if (event.name === "message" && event.remote !== undefined) {
+    if (event.remote === undefined) return;
+    if (event.source === "call" && event.name === "send") {
+      if (event.code === undefined) bump(this.#sent, event.label, event.remote.port, 1);
+    } else if (event.name === "message") {
       bump(this.#received, event.label, event.remote.port, 1);
+    } else if (event.name === "sent" && event.code !== undefined) {
+      bump(this.#sent, event.label, event.remote.port, -1);
     }
   }
 
   /**
-   * Takes back a send that failed after it was counted (it threw, or its
-   * callback reported an error).
+   * Takes a call's completion into account: a send that threw after it was
+   * counted is taken back.
    *
-   * @param label The sender's label.
-   * @param port The target port.
+   * @param call The completed call (the recorder's draft of it).
    */
-  unsend(label: string, port: number): void {
-    bump(this.#sent, label, port, -1);
+  settle(call: LedgerRecord): void {
+    if (
+      call.kind === "udp-socket" && call.name === "send" && call.code !== undefined &&
+      call.remote !== undefined
+    ) {
+      bump(this.#sent, call.label, call.remote.port, -1);
+    }
   }
 
   /**

@@ -5,26 +5,19 @@
  * @module
  */
 
-import * as zmq from "zeromq";
+import * as zmq from "npm:zeromq@^6.5.0";
+import { deadline, delay, isTimeoutError } from "../../_async.ts";
 import {
   channelUrl,
   type ConnectionInfo,
   createConnectionInfo,
   writeConnectionFile,
-} from "./connection_file.ts";
-import { KernelError } from "./errors.ts";
-import { createMessage, decodeMessage, encodeMessage, type JupyterMessage } from "./message.ts";
+} from "./_connection_file.ts";
+import { KernelError } from "../errors.ts";
+import { createMessage, decodeMessage, encodeMessage, type JupyterMessage } from "./_message.ts";
 
 /**
  * A message from the kernel that failed verification and was dropped.
- *
- * @example
- * ```ts
- * import type { RejectedMessage } from "socketlab/runner";
- *
- * const rejected: RejectedMessage = { channel: "iopub", reason: "bad HMAC signature" };
- * console.log(rejected.channel);
- * ```
  */
 export interface RejectedMessage {
   /** The channel it arrived on. */
@@ -35,14 +28,6 @@ export interface RejectedMessage {
 
 /**
  * Options for {@linkcode KernelSession.start}.
- *
- * @example
- * ```ts
- * import type { KernelSessionOptions } from "socketlab/runner";
- *
- * const options: KernelSessionOptions = { cwd: "notebooks", startupTimeout: 30_000 };
- * console.log(options.cwd);
- * ```
  */
 export interface KernelSessionOptions {
   /** Working directory of the kernel (the notebook's folder); default the current directory. */
@@ -71,14 +56,6 @@ export interface KernelSessionOptions {
 
 /**
  * Options for {@linkcode KernelSession.execute}.
- *
- * @example
- * ```ts
- * import type { ExecuteOptions } from "socketlab/runner";
- *
- * const options: ExecuteOptions = { timeout: 60_000 };
- * console.log(options.timeout);
- * ```
  */
 export interface ExecuteOptions {
   /** Milliseconds before the kernel is killed and the outcome is `"timeout"`; default 60 000. */
@@ -93,16 +70,6 @@ export interface ExecuteOptions {
 
 /**
  * What happened to one `execute_request`.
- *
- * @example
- * ```ts
- * import type { ExecuteResult } from "socketlab/runner";
- *
- * function describe(result: ExecuteResult): string {
- *   return result.outcome === "exited" ? `kernel died: ${result.exitCode}` : result.outcome;
- * }
- * console.log(typeof describe);
- * ```
  */
 export interface ExecuteResult {
   /**
@@ -131,10 +98,6 @@ interface Waiter {
 
 const TAIL = 4000;
 const MAX_POLL_MS = 16;
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 function isAgain(error: unknown): boolean {
   return (error as { code?: string } | null)?.code === "EAGAIN";
@@ -317,7 +280,7 @@ export class KernelSession implements AsyncDisposable {
       } catch (error) {
         if (isAgain(error)) {
           pause = Math.min(MAX_POLL_MS, pause * 2 || 1);
-          await sleep(pause);
+          await delay(pause);
           continue;
         }
         if (!this.#stopping) {
@@ -385,7 +348,7 @@ export class KernelSession implements AsyncDisposable {
           if (this.#iopubSeen) return;
         }
         // No reply yet or iopub not yet subscribed: wait a little and ask again.
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        await delay(100);
       }
     } finally {
       this.#rejectWatchers.delete(onReject);
@@ -402,7 +365,6 @@ export class KernelSession implements AsyncDisposable {
     const { promise, resolve } = Promise.withResolvers<JupyterMessage | undefined>();
     const id = request.header.msg_id;
     this.#waiters.set(id, { onIopub: () => {}, onReply: resolve });
-    const timer = setTimeout(() => resolve(undefined), wait);
     const onExit = () => resolve(undefined);
     const onReject = () => stop() && resolve(undefined);
     this.#exitWatchers.add(onExit);
@@ -413,9 +375,11 @@ export class KernelSession implements AsyncDisposable {
         await encodeMessage(request, this.connection.key),
         `before it answered ${request.header.msg_type}`,
       );
-      return await promise;
+      return await deadline(promise, wait).catch((error) => {
+        if (isTimeoutError(error)) return undefined;
+        throw error;
+      });
     } finally {
-      clearTimeout(timer);
       this.#waiters.delete(id);
       this.#exitWatchers.delete(onExit);
       this.#rejectWatchers.delete(onReject);
@@ -497,14 +461,16 @@ export class KernelSession implements AsyncDisposable {
     const onReject = (rejected: RejectedMessage) => result.rejected.push(rejected);
     this.#exitWatchers.add(onExit);
     this.#rejectWatchers.add(onReject);
-    const timer = setTimeout(() => resolve("timeout"), timeout);
     try {
       await this.#send(
         this.#shell,
         await encodeMessage(request, this.connection.key),
         "before the request was sent",
       );
-      result.outcome = await promise;
+      result.outcome = await deadline(promise, timeout).catch((error) => {
+        if (isTimeoutError(error)) return "timeout" as const;
+        throw error;
+      });
       if (result.outcome === "timeout") await this.kill();
       this.#options.signal?.throwIfAborted();
       if (result.outcome !== "done") {
@@ -514,7 +480,6 @@ export class KernelSession implements AsyncDisposable {
       }
       return result;
     } finally {
-      clearTimeout(timer);
       // The Deno kernel may publish a cell's output after `status: idle` (its
       // stdout is forwarded asynchronously): keep routing late messages of
       // this request to `onMessage` until the session ends.
@@ -553,7 +518,7 @@ export class KernelSession implements AsyncDisposable {
     while (this.#status === undefined) {
       const now = performance.now();
       if (now - Math.max(started, this.#lastIopub) >= quietMs || now - started >= maxMs) return;
-      await sleep(Math.max(1, quietMs / 4));
+      await delay(Math.max(1, quietMs / 4));
     }
   }
 
@@ -601,17 +566,10 @@ export class KernelSession implements AsyncDisposable {
         const request = createMessage("shutdown_request", { restart: false }, {
           session: this.#sessionId,
         });
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        try {
-          await Promise.race([
-            this.#request(this.#control, request, wait).then(() => this.#statusPromise),
-            new Promise((resolve) => timer = setTimeout(resolve, wait)),
-          ]);
-        } catch {
-          // Kill below.
-        } finally {
-          clearTimeout(timer);
-        }
+        const exited = this.#request(this.#control, request, wait).then(() => this.#statusPromise);
+        await deadline(exited, wait).catch(() => {
+          // Not gone in time (or the request failed): killed below.
+        });
       }
     } finally {
       await this.kill();
@@ -619,9 +577,6 @@ export class KernelSession implements AsyncDisposable {
       if (!this.#closed) {
         this.#closed = true;
         this.#stopping = true;
-        if (Deno.env.get("PROBE_DELAY")) {
-          await new Promise((r) => setTimeout(r, Number(Deno.env.get("PROBE_DELAY"))));
-        }
         this.#shell.close();
         this.#control.close();
         this.#iopub.close();
@@ -641,7 +596,7 @@ export class KernelSession implements AsyncDisposable {
         return;
       } catch (error) {
         if (!isAgain(error)) throw error;
-        await sleep(pause);
+        await delay(pause);
       }
     }
   }

@@ -5,20 +5,12 @@
  * @module
  */
 
-import type { TraceEvent } from "./event.ts";
-import { denoInspect, Figure, jupyterDisplay, type MimeBundle } from "./display.ts";
-import { renderTraceHtml, renderTraceText } from "./render/trace_table.ts";
-import { renderSequenceDiagram, renderSequenceText } from "./render/sequence_diagram.ts";
+import type { TraceEvent } from "../record/event.ts";
+import { denoInspect, Figure, jupyterDisplay, type MimeBundle } from "./figure.ts";
+import { renderTraceHtml, renderTraceText } from "../render/trace_table.ts";
+import { renderSequenceDiagram, renderSequenceText } from "../render/sequence_diagram.ts";
 
-/**
- * What a {@linkcode Trace} is made from.
- *
- * @example Usage
- * ```ts
- * import type { TraceInit } from "socketlab";
- * const init: TraceInit = { title: "demo", events: [], dropped: 0 };
- * ```
- */
+/** What a {@linkcode Trace} is made from. */
 export interface TraceInit {
   /** The lab's title. */
   readonly title: string;

@@ -1,7 +1,8 @@
 /**
  * The plain data a lab records: one {@linkcode TraceEvent} per socket event
- * or method call. Nothing here knows about sockets, HTML or Jupyter; the
- * recorder produces these objects and the renderers consume them.
+ * or method call, and the {@linkcode DatagramFlow} counts of UDP traffic.
+ * Nothing here knows about sockets, HTML or Jupyter; the recorder produces
+ * these objects and the renderers consume them.
  *
  * @module
  */
@@ -17,12 +18,6 @@ export type EventSource = "event" | "call";
 
 /**
  * A network address as Node reports it (`socket.address()`, `rinfo`).
- *
- * @example Usage
- * ```ts
- * import type { Address } from "socketlab";
- * const a: Address = { address: "127.0.0.1", port: 8080, family: "IPv4" };
- * ```
  */
 export interface Address {
   /** The IP address (or host name for a call target not yet resolved). */
@@ -35,12 +30,6 @@ export interface Address {
 
 /**
  * Counters read from the object right after the event or call.
- *
- * @example Usage
- * ```ts
- * import type { Counters } from "socketlab";
- * const c: Counters = { bytesRead: 0, bytesWritten: 5, writableLength: 0 };
- * ```
  */
 export interface Counters {
   /** `socket.bytesRead`. */
@@ -65,13 +54,15 @@ export interface Counters {
  * `close`; `code` and `message` for `error`; `remote` for the peer of a
  * connection, the sender of a datagram (`rinfo`) or the target of a `send`.
  *
- * @example Usage
+ * @example Reading the events a lab recorded
  * ```ts
- * import type { TraceEvent } from "socketlab";
- * const e: TraceEvent = {
- *   seq: 1, time: 0.4, label: "client", kind: "tcp-socket",
- *   source: "call", name: "write", bytes: 5, preview: "hello", returned: true,
- * };
+ * import dgram from "node:dgram";
+ * import { Lab, type TraceEvent } from "socketlab";
+ * await using lab = await Lab.open("trace event");
+ * const udp = lab.watch(dgram.createSocket("udp4"), "udp");
+ * udp.bind(0, "127.0.0.1");
+ * const listening: TraceEvent = await lab.until("udp", "listening");
+ * console.log(listening.source, listening.local?.address); // "event" "127.0.0.1"
  * ```
  */
 export interface TraceEvent {
@@ -115,4 +106,25 @@ export interface TraceEvent {
   readonly args?: string;
   /** For an accepted socket, the label of the server that accepted it. */
   readonly parent?: string;
+}
+
+/**
+ * One sender → receiver pair of watched UDP sockets, as counted by the lab
+ * (`lab.datagrams().flows`).
+ */
+export interface DatagramFlow {
+  /** The sender's label. */
+  readonly from: string;
+  /** The receiver's label. */
+  readonly to: string;
+  /** Datagrams the sender handed to the OS for the receiver's port (sends that did not fail). */
+  readonly sent: number;
+  /**
+   * Datagrams the receiver got from the sender's port. When several watched
+   * sockets that all sent to the receiver share one port (`reuseAddr`), each
+   * is credited with what came from that port.
+   */
+  readonly received: number;
+  /** `sent − received` when positive: datagrams that never arrived (or have not yet). */
+  readonly lost: number;
 }

@@ -13,6 +13,8 @@
  * @module
  */
 
+import { isMulticastAddress } from "../os/address.ts";
+
 /** The largest UDP payload over IPv4: 65,535 − 20 (IP header) − 8 (UDP header). */
 const UDP4_MAX_PAYLOAD = 65_507;
 /** The largest UDP payload over IPv6 without jumbograms: 65,535 − 8 (UDP header). */
@@ -35,6 +37,13 @@ export interface FailedCall {
 /**
  * Names the value behind an errno-only failure and what was expected, or
  * returns `undefined` when the value does not explain the failure.
+ *
+ * @example Usage
+ * ```ts
+ * import { failureHint } from "./_failure_hint.ts";
+ * const hint = failureHint({ name: "setTTL", args: [0], code: "EINVAL" });
+ * console.log(hint); // "TTL 0 is out of range: expected an integer from 1 to 255"
+ * ```
  *
  * @param call The failed call.
  * @returns The hint, e.g. `TTL 0 is out of range: expected an integer from 1 to 255`.
@@ -64,15 +73,9 @@ function ttlHint(what: string, ttl: unknown, note = ""): string | undefined {
 }
 
 function groupHint(group: unknown): string | undefined {
-  if (typeof group !== "string" || isMulticast(group)) return undefined;
+  if (typeof group !== "string" || isMulticastAddress(group)) return undefined;
   return `${group} is not a multicast group: expected an IPv4 address from 224.0.0.0 to ` +
     `239.255.255.255 or an IPv6 address in ff00::/8`;
-}
-
-function isMulticast(address: string): boolean {
-  const v4 = /^(\d{1,3})\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.exec(address);
-  if (v4 !== null) return Number(v4[1]) >= 224 && Number(v4[1]) <= 239;
-  return /^ff[0-9a-f]{2}:/i.test(address);
 }
 
 function sizeHint(bytes: number, socketType: string | undefined): string | undefined {

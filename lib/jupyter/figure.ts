@@ -15,15 +15,7 @@ export const jupyterDisplay: unique symbol = Symbol.for("Jupyter.display");
 /** The key `Deno.inspect` looks for to print a value. */
 export const denoInspect: unique symbol = Symbol.for("Deno.customInspect");
 
-/**
- * What a {@linkcode Figure} shows: always plain text, plus HTML or SVG.
- *
- * @example Usage
- * ```ts
- * import type { MimeBundle } from "socketlab";
- * const bundle: MimeBundle = { "text/plain": "hello", "text/html": "<b>hello</b>" };
- * ```
- */
+/** What a {@linkcode Figure} shows: always plain text, plus HTML or SVG. */
 export interface MimeBundle {
   /** The fallback every front end can show (terminals, plain-text viewers). */
   readonly "text/plain": string;
@@ -39,7 +31,7 @@ export interface MimeBundle {
  *
  * @example Usage
  * ```ts
- * import { Figure } from "socketlab";
+ * import { Figure } from "./figure.ts";
  * const figure = new Figure({ "text/plain": "2 events", "text/html": "<p>2 events</p>" });
  * console.log(String(figure)); // "2 events"
  * ```
@@ -65,7 +57,7 @@ export class Figure {
    *
    * @example Usage
    * ```ts
-   * import { Figure } from "socketlab";
+   * import { Figure } from "./figure.ts";
    * const figure = Figure.fromSvg('<svg xmlns="http://www.w3.org/2000/svg"/>', "an empty drawing");
    * console.log(figure.svg !== undefined); // true
    * ```

@@ -1,28 +1,38 @@
 /**
- * Reads the kernel's own socket table from `/proc/net` (Linux, no
- * privileges needed) and parses it with {@linkcode parseProcNet}.
+ * Reads the operating system's own socket table: on Linux, `/proc/net/tcp`,
+ * `tcp6`, `udp` and `udp6` (no privileges needed), parsed with
+ * {@linkcode parseProcNet}.
  *
  * @module
  */
 
-import {
-  type KernelSocketTable,
-  parseProcNet,
-  type ProcNetProtocol,
-  type ProcNetRow,
-} from "./proc_net.ts";
+import { parseProcNet } from "./proc_net.ts";
+import type { SocketProtocol, SocketRow, SocketTable } from "./socket_row.ts";
+import { assertPort } from "./_port.ts";
 
-/** Options of {@linkcode readKernelSockets}. */
-export interface ReadKernelSocketsOptions {
-  /** Keep only the rows whose local or remote port is one of these. All rows when absent. */
-  ports?: Iterable<number>;
-  /** The directory holding `tcp`, `tcp6`, `udp` and `udp6`. Default `/proc/net`. */
-  root?: string;
-  /** Which tables to read. Default all four. */
-  protocols?: Iterable<ProcNetProtocol>;
+/** Options of {@linkcode readSocketTable}. */
+export interface ReadSocketTableOptions {
+  /**
+   * Keep only the rows whose local or remote port is one of these.
+   *
+   * @default {undefined} every row
+   */
+  readonly ports?: Iterable<number>;
+  /**
+   * The directory holding `tcp`, `tcp6`, `udp` and `udp6`.
+   *
+   * @default {"/proc/net"}
+   */
+  readonly root?: string;
+  /**
+   * Which tables to read.
+   *
+   * @default {["tcp", "tcp6", "udp", "udp6"]}
+   */
+  readonly protocols?: Iterable<SocketProtocol>;
 }
 
-const ALL: readonly ProcNetProtocol[] = ["tcp", "tcp6", "udp", "udp6"];
+const ALL: readonly SocketProtocol[] = ["tcp", "tcp6", "udp", "udp6"];
 
 /**
  * Reads `/proc/net/tcp`, `tcp6`, `udp` and `udp6` and returns their rows,
@@ -37,9 +47,9 @@ const ALL: readonly ProcNetProtocol[] = ["tcp", "tcp6", "udp", "udp6"];
  * `cat`; otherwise the result says which permission is missing.
  *
  * @example Usage
- * ```ts ignore
- * import { readKernelSockets } from "socketlab";
- * const table = await readKernelSockets({ ports: [8080] });
+ * ```ts
+ * import { readSocketTable } from "./socket_table.ts";
+ * const table = await readSocketTable({ ports: [8080] });
  * for (const row of table.rows) console.log(row.state, row.local.port, row.remote.port);
  * if (table.reason) console.log(table.reason);
  * ```
@@ -47,29 +57,11 @@ const ALL: readonly ProcNetProtocol[] = ["tcp", "tcp6", "udp", "udp6"];
  * @param options Ports to keep, the directory to read, and which tables.
  * @returns The rows and, when something could not be read, why.
  */
-export async function readKernelSockets(
-  options: ReadKernelSocketsOptions = {},
-): Promise<KernelSocketTable> {
+export async function readSocketTable(options: ReadSocketTableOptions = {}): Promise<SocketTable> {
   const root = (options.root ?? "/proc/net").replace(/\/+$/, "");
-  const protocols = options.protocols ? [...options.protocols] : [...ALL];
-  for (const p of protocols) {
-    if (!ALL.includes(p)) {
-      throw new TypeError(
-        `protocols must hold only ${ALL.join(", ")}, got ${JSON.stringify(p)}`,
-      );
-    }
-  }
-  let ports: Set<number> | undefined;
-  if (options.ports !== undefined) {
-    ports = new Set();
-    for (const port of options.ports) {
-      if (!Number.isInteger(port) || port < 0 || port > 65535) {
-        throw new TypeError(`ports must be integers from 0 to 65535, got ${port}`);
-      }
-      ports.add(port);
-    }
-  }
-  const rows: ProcNetRow[] = [];
+  const protocols = checkProtocols(options.protocols);
+  const ports = options.ports === undefined ? undefined : checkPorts(options.ports);
+  const rows: SocketRow[] = [];
   const missing: string[] = [];
   let denied = false;
   for (const protocol of protocols) {
@@ -78,11 +70,8 @@ export async function readKernelSockets(
     try {
       text = await readTable(path);
     } catch (error) {
-      if (
-        error instanceof Deno.errors.PermissionDenied || error instanceof Deno.errors.NotCapable
-      ) {
-        denied = true;
-      }
+      denied ||= error instanceof Deno.errors.PermissionDenied ||
+        error instanceof Deno.errors.NotCapable;
       missing.push(path);
       continue;
     }
@@ -90,21 +79,42 @@ export async function readKernelSockets(
       if (!ports || ports.has(row.local.port) || ports.has(row.remote.port)) rows.push(row);
     }
   }
-  const portList = ports ? [...ports].sort((a, b) => a - b) : undefined;
-  const base = portList ? { rows, ports: portList } : { rows };
+  const base = ports ? { rows, ports: [...ports].sort((a, b) => a - b) } : { rows };
   if (missing.length === 0) return base;
-  let reason: string;
+  return { ...base, reason: unreadable(root, missing, protocols.length, denied) };
+}
+
+function checkProtocols(protocols: Iterable<SocketProtocol> | undefined): SocketProtocol[] {
+  const list = protocols === undefined ? [...ALL] : [...protocols];
+  for (const p of list) {
+    if (!ALL.includes(p)) {
+      throw new TypeError(`protocols must hold only ${ALL.join(", ")}, got ${JSON.stringify(p)}`);
+    }
+  }
+  return list;
+}
+
+function checkPorts(ports: Iterable<number>): Set<number> {
+  const set = new Set<number>();
+  for (const port of ports) {
+    assertPort(port, "ports[]");
+    set.add(port);
+  }
+  return set;
+}
+
+/** Why some or all of the tables could not be read. */
+function unreadable(root: string, missing: string[], wanted: number, denied: boolean): string {
   if (denied) {
-    reason = `reading ${root} was not allowed: Deno treats /proc as privileged and needs ` +
+    return `reading ${root} was not allowed: Deno treats /proc as privileged and needs ` +
       `--allow-all (or --allow-run=cat, to read it through cat)`;
-  } else if (missing.length === protocols.length) {
-    reason = Deno.build.os === "linux"
+  }
+  if (missing.length === wanted) {
+    return Deno.build.os === "linux"
       ? `${root} could not be read (is /proc mounted?): the kernel socket table needs it`
       : `${root} is not available on ${Deno.build.os}: the kernel socket table needs Linux`;
-  } else {
-    reason = `some tables could not be read: ${missing.join(", ")}`;
   }
-  return { ...base, reason };
+  return `some tables could not be read: ${missing.join(", ")}`;
 }
 
 /** Reads one table directly, or through `cat` when Deno may not read `/proc` itself. */

@@ -4,14 +4,14 @@
  * @module
  */
 
-import { getAvailablePort } from "@std/net";
+import { getAvailablePort } from "jsr:@std/net@^1.0.4";
 
 /**
  * The contents of a Jupyter connection file.
  *
  * @example
  * ```ts
- * import { createConnectionInfo } from "socketlab/runner";
+ * import { createConnectionInfo } from "./_connection_file.ts";
  *
  * const info = createConnectionInfo();
  * console.log(info.transport, info.ip, info.signature_scheme); // "tcp" "127.0.0.1" "hmac-sha256"
@@ -45,7 +45,7 @@ export interface ConnectionInfo {
  *
  * @example
  * ```ts
- * import type { ConnectionInfoOptions } from "socketlab/runner";
+ * import type { ConnectionInfoOptions } from "./_connection_file.ts";
  *
  * const options: ConnectionInfoOptions = { key: "fixed key for a test" };
  * console.log(options.key);
@@ -82,7 +82,7 @@ function freePort(ip: string): number {
  *
  * @example
  * ```ts
- * import { createConnectionInfo } from "socketlab/runner";
+ * import { createConnectionInfo } from "./_connection_file.ts";
  *
  * const { shell_port, key } = createConnectionInfo();
  * console.log(shell_port > 0, key.length); // true 64
@@ -121,7 +121,7 @@ export function createConnectionInfo(options: ConnectionInfoOptions = {}): Conne
  *
  * @example
  * ```ts
- * import { channelUrl, createConnectionInfo } from "socketlab/runner";
+ * import { channelUrl, createConnectionInfo } from "./_connection_file.ts";
  *
  * const info = createConnectionInfo();
  * console.log(channelUrl(info, "shell") === `tcp://127.0.0.1:${info.shell_port}`); // true
@@ -143,7 +143,7 @@ export function channelUrl(
  *
  * @example
  * ```ts
- * import { createConnectionInfo, writeConnectionFile } from "socketlab/runner";
+ * import { createConnectionInfo, writeConnectionFile } from "./_connection_file.ts";
  *
  * const dir = await Deno.makeTempDir();
  * await writeConnectionFile(`${dir}/kernel.json`, createConnectionInfo());

@@ -6,18 +6,10 @@
  * @module
  */
 
-import { NotebookError } from "./errors.ts";
+import { NotebookError } from "../errors.ts";
 
 /**
  * One output of a code cell (`stream`, `display_data`, `execute_result` or `error`).
- *
- * @example
- * ```ts
- * import type { Output } from "socketlab/runner";
- *
- * const output: Output = { output_type: "stream", name: "stdout", text: "hello\n" };
- * console.log(output.output_type);
- * ```
  */
 export interface Output {
   /** The kind of output. */
@@ -28,14 +20,6 @@ export interface Output {
 
 /**
  * A notebook cell. Multi-line fields are held as single strings in memory.
- *
- * @example
- * ```ts
- * import type { Cell } from "socketlab/runner";
- *
- * const cell: Cell = { cell_type: "code", source: "1 + 1", metadata: {}, outputs: [], execution_count: null };
- * console.log(cell.cell_type);
- * ```
  */
 export interface Cell {
   /** `"code"`, `"markdown"` or `"raw"`. */
@@ -54,14 +38,6 @@ export interface Cell {
 
 /**
  * An nbformat v4 notebook.
- *
- * @example
- * ```ts
- * import type { Notebook } from "socketlab/runner";
- *
- * const notebook: Notebook = { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [] };
- * console.log(notebook.cells.length); // 0
- * ```
  */
 export interface Notebook {
   /** Always 4. */
@@ -150,7 +126,7 @@ function mapMultiline(
  *
  * @example
  * ```ts
- * import { parseNotebook } from "socketlab/runner";
+ * import { parseNotebook } from "./notebook.ts";
  *
  * const notebook = parseNotebook(
  *   '{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [' +
@@ -246,7 +222,7 @@ function joinLinesUnlessJson(mime: string, value: unknown): unknown {
  *
  * @example
  * ```ts ignore
- * import { readNotebook } from "socketlab/runner";
+ * import { readNotebook } from "./notebook.ts";
  *
  * const notebook = await readNotebook("notebooks/01_tcp_server.ipynb");
  * console.log(notebook.cells.length);
@@ -287,7 +263,7 @@ function sortKeys(value: unknown): unknown {
  *
  * @example
  * ```ts
- * import { formatNotebook } from "socketlab/runner";
+ * import { formatNotebook } from "./notebook.ts";
  *
  * const text = formatNotebook({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [] });
  * console.log(text.endsWith("}\n")); // true
@@ -313,7 +289,7 @@ export function formatNotebook(notebook: Notebook): string {
  *
  * @example
  * ```ts
- * import { readNotebook, writeNotebook } from "socketlab/runner";
+ * import { readNotebook, writeNotebook } from "./notebook.ts";
  *
  * const path = await Deno.makeTempFile({ suffix: ".ipynb" });
  * await writeNotebook(path, { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [] });

@@ -1,12 +1,17 @@
 /**
  * The loopback guard's decision, as pure functions: which addresses a lab
  * lets a watched socket connect, bind or send to. The wiring that calls these
- * lives in `watch.ts`.
+ * lives in `_hooks.ts`.
  *
  * @module
  */
 
-import { isIP } from "node:net";
+import {
+  isHostName,
+  isLoopbackAddress,
+  isMulticastAddress,
+  isWildcardAddress,
+} from "../os/address.ts";
 
 /** Which networks a lab may reach: only loopback (the default), or the LAN too. */
 export type NetworkScope = "loopback" | "lan";
@@ -21,15 +26,7 @@ export type GuardOperation =
   | "dropMembership"
   | "setMulticastInterface";
 
-/**
- * The input of {@linkcode guardDecision}.
- *
- * @example Usage
- * ```ts
- * import type { GuardRequest } from "socketlab";
- * const request: GuardRequest = { operation: "send", address: "239.7.7.7", multicastInterface: "127.0.0.1" };
- * ```
- */
+/** The input of {@linkcode guardDecision}. */
 export interface GuardRequest {
   /** The operation about to happen. */
   readonly operation: GuardOperation;
@@ -37,7 +34,11 @@ export interface GuardRequest {
   readonly address: string | undefined;
   /** For multicast: the interface the packets would go through (`setMulticastInterface` or the membership's interface). */
   readonly multicastInterface?: string | undefined;
-  /** The lab's scope; default `"loopback"`. */
+  /**
+   * The lab's scope.
+   *
+   * @default {"loopback"}
+   */
   readonly network?: NetworkScope;
 }
 
@@ -67,77 +68,6 @@ export class LoopbackGuardError extends Error {
 }
 
 /**
- * Whether an IP address is a loopback address: 127.0.0.0/8, `::1`, or an
- * IPv4-mapped IPv6 form of 127.0.0.0/8. Host names are not resolved, so
- * `"localhost"` counts, and every other name does not.
- *
- * @example Usage
- * ```ts
- * import { isLoopbackAddress } from "socketlab";
- * import { assert } from "@std/assert";
- * assert(isLoopbackAddress("127.255.255.255"));
- * assert(!isLoopbackAddress("10.23.101.42"));
- * ```
- *
- * @param address An IP address or host name.
- * @returns `true` for loopback.
- */
-export function isLoopbackAddress(address: string): boolean {
-  const a = stripZone(address.trim().toLowerCase());
-  if (a === "localhost") return true;
-  const v4 = ipv4Of(a);
-  if (v4 !== undefined) return v4[0] === 127;
-  if (isIP(a) === 6) {
-    const words = expandIpv6(a);
-    return words !== undefined && words.slice(0, 7).every((w) => w === 0) && words[7] === 1;
-  }
-  return false;
-}
-
-/**
- * Whether an IP address is an IPv4 multicast group (224.0.0.0/4) or an IPv6
- * multicast address (`ff00::/8`).
- *
- * @example Usage
- * ```ts
- * import { isMulticastAddress } from "socketlab";
- * import { assert } from "@std/assert";
- * assert(isMulticastAddress("239.7.7.7"));
- * assert(!isMulticastAddress("10.23.101.42"));
- * ```
- *
- * @param address An IP address.
- * @returns `true` for a multicast address.
- */
-export function isMulticastAddress(address: string): boolean {
-  const a = stripZone(address.trim().toLowerCase());
-  const v4 = ipv4Of(a);
-  if (v4 !== undefined) return v4[0] >= 224 && v4[0] <= 239;
-  return isIP(a) === 6 && a.startsWith("ff");
-}
-
-/**
- * Whether an address is a wildcard ("any") address: `0.0.0.0` or `::`.
- * Binding to it listens on every interface but sends nothing anywhere.
- *
- * @example Usage
- * ```ts
- * import { isWildcardAddress } from "socketlab";
- * import { assert } from "@std/assert";
- * assert(isWildcardAddress("0.0.0.0"));
- * ```
- *
- * @param address An IP address.
- * @returns `true` for `0.0.0.0`, `::` and their equivalents.
- */
-export function isWildcardAddress(address: string): boolean {
-  const a = address.trim().toLowerCase();
-  if (isIP(a) === 4) return a.split(".").every((p) => Number(p) === 0);
-  if (isIP(a) === 6) return expandIpv6(a)?.every((w) => w === 0) ?? false;
-  return false;
-}
-
-/**
  * Decides whether the loopback guard lets an operation through. Returns
  * `undefined` when it may proceed, or the reason it is refused.
  *
@@ -154,7 +84,7 @@ export function isWildcardAddress(address: string): boolean {
  *
  * @example Usage
  * ```ts
- * import { guardDecision } from "socketlab";
+ * import { guardDecision } from "./guard.ts";
  * import { assertEquals, assertMatch } from "@std/assert";
  * assertEquals(guardDecision({ operation: "connect", address: "127.0.0.1" }), undefined);
  * assertMatch(guardDecision({ operation: "send", address: "10.23.101.42" })!, /outside loopback/);
@@ -211,47 +141,4 @@ export function guardDecision(request: GuardRequest): string | undefined {
         JSON.stringify(address)
       }) refused: it is outside loopback; use "127.0.0.1", or ${optIn}`;
   }
-}
-
-function isHostName(address: string): boolean {
-  const a = stripZone(address.trim().toLowerCase());
-  return a !== "localhost" && isIP(a) === 0;
-}
-
-function stripZone(address: string): string {
-  const at = address.indexOf("%");
-  return at === -1 ? address : address.slice(0, at);
-}
-
-/** The four octets of an IPv4 address, also from its IPv4-mapped IPv6 form. */
-function ipv4Of(address: string): number[] | undefined {
-  if (isIP(address) === 4) return address.split(".").map(Number);
-  if (isIP(address) !== 6) return undefined;
-  const words = expandIpv6(address);
-  if (words === undefined) return undefined;
-  const mapped = words.slice(0, 5).every((w) => w === 0) && words[5] === 0xffff;
-  if (!mapped) return undefined;
-  return [words[6] >> 8, words[6] & 0xff, words[7] >> 8, words[7] & 0xff];
-}
-
-/** The eight 16-bit words of a valid IPv6 address. */
-function expandIpv6(address: string): number[] | undefined {
-  let text = address;
-  let tail: number[] = [];
-  const lastColon = text.lastIndexOf(":");
-  const dotted = text.slice(lastColon + 1);
-  if (dotted.includes(".")) {
-    const octets = dotted.split(".").map(Number);
-    tail = [(octets[0] << 8) | octets[1], (octets[2] << 8) | octets[3]];
-    text = text.slice(0, lastColon + 1) + "0:0";
-  }
-  const [head, rest] = text.includes("::") ? text.split("::") : [text, undefined];
-  const parse = (part: string) => part === "" ? [] : part.split(":").map((w) => parseInt(w, 16));
-  const left = parse(head);
-  const right = rest === undefined ? [] : parse(rest);
-  const fill = rest === undefined ? 0 : 8 - left.length - right.length;
-  const words = [...left, ...new Array(fill).fill(0), ...right];
-  if (words.length !== 8 || words.some((w) => Number.isNaN(w))) return undefined;
-  if (tail.length === 2) words.splice(6, 2, ...tail);
-  return words;
 }

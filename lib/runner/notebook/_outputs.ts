@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { JupyterMessage } from "./message.ts";
+import type { JupyterMessage } from "../kernel/_message.ts";
 import type { Output } from "./notebook.ts";
 
 /**
@@ -15,7 +15,7 @@ import type { Output } from "./notebook.ts";
  *
  * @example
  * ```ts
- * import type { DisplayRegistry } from "socketlab/runner";
+ * import type { DisplayRegistry } from "./_outputs.ts";
  *
  * const displays: DisplayRegistry = new Map();
  * console.log(displays.size); // 0
@@ -28,7 +28,8 @@ export type DisplayRegistry = Map<string, Set<Output>>;
  *
  * @example Merge two stream chunks
  * ```ts
- * import { createMessage, OutputCollector } from "socketlab/runner";
+ * import { createMessage } from "../kernel/_message.ts";
+ * import { OutputCollector } from "./_outputs.ts";
  *
  * const collector = new OutputCollector();
  * for (const text of ["a\n", "b\n"]) {
@@ -80,7 +81,8 @@ export class OutputCollector {
    *
    * @example
    * ```ts
-   * import { createMessage, OutputCollector } from "socketlab/runner";
+   * import { createMessage } from "../kernel/_message.ts";
+   * import { OutputCollector } from "./_outputs.ts";
    *
    * const collector = new OutputCollector();
    * collector.add(createMessage("error", { ename: "Error", evalue: "x", traceback: [] }, { session: "s" }));

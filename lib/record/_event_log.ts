@@ -12,8 +12,9 @@
  */
 
 import type { Address, EndpointKind, EventSource, TraceEvent } from "./event.ts";
-import { EventDraft } from "./event_draft.ts";
-import { bytesPreview, PREVIEW_BYTES, textPreview } from "./preview.ts";
+import { EventDraft } from "./_event_draft.ts";
+import { bytesPreview, PREVIEW_BYTES, textPreview } from "./_preview.ts";
+import { checkNumber, isPositiveInteger } from "../_validate.ts";
 
 /** The number of events a trace keeps by default. */
 export const DEFAULT_MAX_EVENTS = 100_000;
@@ -79,6 +80,16 @@ interface ContextCache {
 const CONTEXT = Symbol("socketlab.eventLog.context");
 type Cached = { [CONTEXT]?: ContextCache };
 
+/** Options of {@linkcode EventLog}. */
+export interface EventLogOptions {
+  /**
+   * How many events to keep (a positive integer); older ones are dropped and counted.
+   *
+   * @default {100_000}
+   */
+  readonly maxEvents?: number;
+}
+
 /**
  * A ring buffer of events: it keeps the newest `maxEvents` and counts the
  * ones it dropped, so a long transfer cannot exhaust memory. Events go in as
@@ -88,7 +99,7 @@ type Cached = { [CONTEXT]?: ContextCache };
  *
  * @example Usage
  * ```ts
- * import { EventLog } from "socketlab";
+ * import { EventLog } from "./_event_log.ts";
  * import { assertEquals } from "@std/assert";
  * const log = new EventLog({ maxEvents: 2 });
  * for (const [i, name] of ["connect", "data", "end"].entries()) {
@@ -118,19 +129,12 @@ export class EventLog {
   /**
    * Makes an empty log.
    *
-   * @param options `maxEvents`: how many events to keep (a positive integer).
+   * @param options How many events to keep.
    */
-  constructor(options: { maxEvents?: number } = {}) {
+  constructor(options: EventLogOptions = {}) {
     const max = options.maxEvents ?? DEFAULT_MAX_EVENTS;
-    if (!Number.isInteger(max) || max < 1) {
-      throw new RangeError(`maxEvents must be a positive integer, got ${max}`);
-    }
+    checkNumber(max, "maxEvents", "a positive integer", isPositiveInteger);
     this.maxEvents = max;
-  }
-
-  /** How many events are kept now. */
-  get size(): number {
-    return this.#count;
   }
 
   /** How many older events were dropped to stay within `maxEvents`. */
@@ -154,7 +158,8 @@ export class EventLog {
    *
    * @example Usage
    * ```ts
-   * import { EventDraft, EventLog } from "socketlab";
+   * import { EventDraft } from "./_event_draft.ts";
+   * import { EventLog } from "./_event_log.ts";
    * const log = new EventLog();
    * const draft = new EventDraft({ label: "server", kind: "tcp-server" });
    * log.append(draft.begin("event", "listening"), 1, 0.5);
@@ -209,7 +214,8 @@ export class EventLog {
    *
    * @example Usage
    * ```ts
-   * import { EventDraft, EventLog } from "socketlab";
+   * import { EventDraft } from "./_event_draft.ts";
+   * import { EventLog } from "./_event_log.ts";
    * const log = new EventLog();
    * const draft = new EventDraft({ label: "client", kind: "tcp-socket" });
    * log.append(draft.begin("call", "write"), 1, 0);
@@ -282,7 +288,7 @@ export class EventLog {
    *
    * @example Usage
    * ```ts
-   * import { EventLog } from "socketlab";
+   * import { EventLog } from "./_event_log.ts";
    * const log = new EventLog();
    * log.push({ seq: 7, time: 1, label: "udp", kind: "udp-socket", source: "event", name: "close" });
    * console.log(log.get(7)?.name, log.get(8)); // "close" undefined
@@ -305,29 +311,6 @@ export class EventLog {
     const events: TraceEvent[] = new Array(this.#count);
     for (let k = 0; k < this.#count; k++) events[k] = this.#event(this.#slotAt(k));
     return events;
-  }
-
-  /**
-   * Visits kept events from newest to oldest until `visit` returns `false`.
-   *
-   * @param visit Called per event; return `false` to stop.
-   */
-  visitNewestFirst(visit: (event: TraceEvent) => boolean | void): void {
-    for (let k = this.#count - 1; k >= 0; k--) {
-      if (visit(this.#event(this.#slotAt(k))) === false) return;
-    }
-  }
-
-  /** Forgets every event (and gives their memory back). */
-  clear(): void {
-    this.#capacity = 0;
-    this.#count = 0;
-    this.#start = 0;
-    this.#dropped = 0;
-    this.#numbers = new Float64Array(0);
-    this.#ints = new Int32Array(0);
-    this.#previews = new Uint8Array(0);
-    this.#extras.clear();
   }
 
   /** The slot of the k-th kept event, oldest first. */

@@ -1,0 +1,174 @@
+/**
+ * The figures a lab shows, built from its records and its watched objects:
+ * the back-pressure chart, the datagram table, the one-object summary and
+ * the operating system's socket table (read again until it shows what was
+ * awaited). Pure composition of the render and Jupyter layers.
+ *
+ * @module
+ */
+
+import type net from "node:net";
+import type { DatagramFlow, TraceEvent } from "../record/event.ts";
+import type { Watched } from "../record/_watch.ts";
+import { Figure } from "../jupyter/figure.ts";
+import { SocketTableView } from "../jupyter/views.ts";
+import { renderBackpressureChart } from "../render/backpressure_chart.ts";
+import { renderDatagramHtml, renderDatagramText } from "../render/datagram_table.ts";
+import { type EndpointSummary, renderSummaryHtml, renderSummaryText } from "../render/summary.ts";
+import { readSocketTable } from "../os/socket_table.ts";
+import type { SocketRow } from "../os/socket_row.ts";
+import { delay } from "../_async.ts";
+
+/**
+ * The back-pressure chart of one socket, with a one-line text fallback.
+ *
+ * @param label The socket's label.
+ * @param events Its events.
+ * @returns The figure.
+ */
+export function backpressureFigure(label: string, events: readonly TraceEvent[]): Figure {
+  const writes = events.filter((e) => e.name === "write");
+  const falses = writes.filter((e) => e.returned === false).length;
+  const drains = events.filter((e) => e.name === "drain").length;
+  const last = events.findLast((e) => e.counters?.bytesWritten !== undefined);
+  return new Figure({
+    "image/svg+xml": renderBackpressureChart(events, { label }),
+    "text/plain":
+      `back-pressure of "${label}": ${writes.length} writes, ${falses} returned false, ` +
+      `${drains} drain events, ${last?.counters?.bytesWritten ?? 0} bytes written`,
+  });
+}
+
+/**
+ * The datagram table, with its flows as plain data.
+ *
+ * @param flows The ledger's flows.
+ * @returns The figure.
+ */
+export function datagramFigure(flows: DatagramFlow[]): Figure & { readonly flows: DatagramFlow[] } {
+  const figure = new Figure({
+    "text/html": renderDatagramHtml(flows),
+    "text/plain": renderDatagramText(flows),
+  });
+  return Object.assign(figure, { flows });
+}
+
+/**
+ * The summary of one watched object, with the summary as plain data.
+ *
+ * @param watched The object.
+ * @param events Its events.
+ * @returns The figure.
+ */
+export function summaryFigure(
+  watched: Watched,
+  events: readonly TraceEvent[],
+): Figure & { readonly summary: EndpointSummary } {
+  const summary = summarize(watched, events);
+  const figure = new Figure({
+    "text/html": renderSummaryHtml(summary),
+    "text/plain": renderSummaryText(summary),
+  });
+  return Object.assign(figure, { summary });
+}
+
+function summarize(watched: Watched, events: readonly TraceEvent[]): EndpointSummary {
+  const latest = <K extends "local" | "remote">(key: K) =>
+    events.findLast((e) => e[key] !== undefined)?.[key];
+  const { state, counters } = stateOf(watched, events);
+  return {
+    label: watched.label,
+    kind: watched.kind,
+    state,
+    local: latest("local"),
+    remote: latest("remote"),
+    counters,
+    events: events.filter((e) => e.source === "event").length,
+    calls: events.filter((e) => e.source === "call").length,
+    last: events.at(-1),
+  };
+}
+
+function stateOf(
+  watched: Watched,
+  events: readonly TraceEvent[],
+): Pick<EndpointSummary, "state" | "counters"> {
+  if (watched.kind === "tcp-server") {
+    const server = watched.target as net.Server;
+    return {
+      state: watched.closed ? "closed" : server.listening ? "listening" : "not listening",
+      counters: events.findLast((e) => e.counters)?.counters,
+    };
+  }
+  if (watched.kind === "tcp-socket") {
+    const socket = watched.target as net.Socket;
+    const state = watched.closed
+      ? "closed"
+      : socket.destroyed
+      ? "destroyed"
+      : socket.connecting
+      ? "connecting"
+      : socket.readyState + (socket.isPaused() ? ", paused" : "");
+    return {
+      state,
+      counters: {
+        bytesRead: socket.bytesRead,
+        bytesWritten: socket.bytesWritten ?? 0,
+        writableLength: socket.writableLength,
+      },
+    };
+  }
+  const bound = events.some((e) => e.local !== undefined);
+  return { state: watched.closed ? "closed" : bound ? "bound" : "not bound", counters: undefined };
+}
+
+/**
+ * The operating system's rows for a set of ports: every row with a local or
+ * remote port among `ports`, or, with `between`, only the rows whose both
+ * ends are among them (an unconnected end counts).
+ *
+ * @param ports The ports.
+ * @param between Keep only the sockets between these ports.
+ * @returns The table, displayable.
+ */
+export async function socketsOf(
+  ports: ReadonlySet<number>,
+  between: boolean,
+): Promise<SocketTableView> {
+  const table = await readSocketTable({ ports });
+  if (!between) return new SocketTableView(table);
+  const rows = table.rows.filter((r) =>
+    ports.has(r.local.port) && (r.remote.port === 0 || ports.has(r.remote.port))
+  );
+  return new SocketTableView({ ...table, rows });
+}
+
+/**
+ * Reads a socket table again every 20 ms until `until` holds for its rows.
+ * A table that cannot be read is returned at once (it says why).
+ *
+ * @param read Reads the table.
+ * @param until What the rows must satisfy.
+ * @param timeoutMs How long to keep reading.
+ * @returns The first table that satisfies `until`.
+ * @throws {Error} When none did within `timeoutMs` (the message shows the last one).
+ */
+export async function pollSockets(
+  read: () => Promise<SocketTableView>,
+  until: (rows: readonly SocketRow[]) => boolean,
+  timeoutMs: number,
+): Promise<SocketTableView> {
+  const deadline = performance.now() + timeoutMs;
+  let view = await read();
+  while (view.table.reason === undefined && !until(view.rows)) {
+    if (performance.now() >= deadline) {
+      throw new Error(
+        `lab.sockets(): the kernel's table did not satisfy until() within ${timeoutMs} ms; ` +
+          `the last one read:\n${view.text}`,
+      );
+    }
+    await delay(20);
+    view = await read();
+  }
+  return view;
+}

@@ -1,0 +1,567 @@
+/**
+ * The lab: one per notebook section. It hands out ports, watches sockets,
+ * waits for events, shows what happened, and closes everything it watched.
+ * It is a facade: recording, waiting, views and closing live in their own
+ * modules beside it.
+ *
+ * @module
+ */
+
+import type net from "node:net";
+import type dgram from "node:dgram";
+import type { DatagramFlow, TraceEvent } from "../record/event.ts";
+import type { NetworkScope } from "../record/guard.ts";
+import { endpointKindOf, instrument, type Watched, watchedLabelOf } from "../record/_watch.ts";
+import type { SocketRow } from "../os/socket_row.ts";
+import { assertPort, findFreePort } from "../os/_port.ts";
+import { Trace } from "../jupyter/trace.ts";
+import type { Figure } from "../jupyter/figure.ts";
+import type { SocketTableView } from "../jupyter/views.ts";
+import type { EndpointSummary } from "../render/summary.ts";
+import { checkNumber, checkOneOf, describeValue, isMs, MS } from "../_validate.ts";
+import { Recorder } from "./_recorder.ts";
+import { claim, release } from "./_registry.ts";
+import { closeAll } from "./_close.ts";
+import { type UntilOptions, untilQuery } from "./until.ts";
+import {
+  backpressureFigure,
+  datagramFigure,
+  pollSockets,
+  socketsOf,
+  summaryFigure,
+} from "./_views.ts";
+
+/** Anything `watch()` accepts. */
+export type Watchable = net.Server | net.Socket | dgram.Socket;
+
+/** Options for {@linkcode Lab.open}. */
+export interface LabOptions {
+  /**
+   * `"loopback"`: watched sockets may only connect, bind and send within
+   * 127.0.0.0/8 and ::1 (plus multicast through a loopback interface).
+   * `"lan"`: no such limit, for a reader on a real network.
+   *
+   * @default {"loopback"}
+   */
+  readonly network?: NetworkScope;
+  /**
+   * How many events the trace keeps; older ones are dropped and counted.
+   *
+   * @default {100_000}
+   */
+  readonly maxEvents?: number;
+  /**
+   * How long `close()` waits for every watched object to emit `close`, in ms.
+   *
+   * @default {3_000}
+   */
+  readonly closeTimeoutMs?: number;
+}
+
+/** Options for {@linkcode Lab.port}. */
+export interface PortOptions {
+  /**
+   * The transport the port must be free for.
+   *
+   * @default {"tcp"}
+   */
+  readonly transport?: "tcp" | "udp";
+}
+
+/** Options for {@linkcode Lab.sockets}. */
+export interface SocketsOptions {
+  /**
+   * Only the sockets between these ports (both ends among them, or
+   * unconnected), e.g. one connection's two ports.
+   *
+   * @default {undefined} every socket with a local or remote port of the lab
+   */
+  readonly ports?: Iterable<number>;
+  /**
+   * Reads the table again (every 20 ms) until this returns `true` for its
+   * rows: the kernel's view lags the program's, e.g. bytes reach a receive
+   * queue a moment after `write()` returned.
+   *
+   * @default {undefined} read once
+   */
+  readonly until?: (rows: readonly SocketRow[]) => boolean;
+  /**
+   * With `until`: how long to keep reading, in ms.
+   *
+   * @default {5_000}
+   */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * A lab: the live-networking companion of one notebook section.
+ *
+ * - `port()` hands out ports that never clash, preferring the notes' port;
+ * - `watch()` records every event and call of a server or socket;
+ * - `until()` waits for an event, with a timeout that says what it saw;
+ * - `trace`, `diagram()`, `chart()`, `sockets()`, `describe()`, `datagrams()` show it;
+ * - `close()` (or `await using`) closes everything it watched.
+ *
+ * Re-opening a lab with the same title in the same process (re-running a
+ * notebook cell) first closes the previous one, so its ports are free again.
+ *
+ * @example Usage
+ * ```ts
+ * import net from "node:net";
+ * import { Lab } from "socketlab";
+ *
+ * await using lab = await Lab.open("1.1 TCP server");
+ * const port = lab.port(8080);
+ * const server = lab.watch(net.createServer((s) => s.end("bye")), "server");
+ * server.listen(port, "127.0.0.1");
+ * await lab.until("server", "listening");
+ * lab.watch(net.connect(port, "127.0.0.1"), "client").resume(); // read, so the end arrives
+ * await lab.until("client", "close");
+ * console.log(lab.trace.names("client", "event")); // ["connect", "ready", "data", "end", "close"]
+ * ```
+ */
+export class Lab implements AsyncDisposable {
+  /** The title it was opened with. */
+  readonly title: string;
+  /** The network scope of the loopback guard. */
+  readonly network: NetworkScope;
+  #recorder: Recorder;
+  #watched = new Map<string, Watched>();
+  #ports = new Set<number>();
+  #closing: Promise<void> | undefined;
+  #closeTimeoutMs: number;
+
+  private constructor(title: string, options: LabOptions) {
+    this.title = title;
+    this.network = options.network ?? "loopback";
+    this.#closeTimeoutMs = options.closeTimeoutMs ?? 3000;
+    this.#recorder = new Recorder({
+      network: this.network,
+      maxEvents: options.maxEvents,
+      adopt: (watched) => void this.#watched.set(watched.label, watched),
+    });
+  }
+
+  /**
+   * Opens a lab. If a lab with the same title is still open in this process
+   * (the cell ran before), it is closed first.
+   *
+   * @example Usage
+   * ```ts
+   * import { Lab } from "socketlab";
+   * const lab = await Lab.open("2.1 UDP socket");
+   * await lab.close();
+   * ```
+   *
+   * @param title A title, usually the notes' section.
+   * @param options Network scope, trace size, close timeout.
+   * @returns The new lab.
+   */
+  static async open(title: string, options: LabOptions = {}): Promise<Lab> {
+    if (typeof title !== "string" || title.trim() === "") {
+      throw new TypeError(
+        `Lab.open(): title must be a non-empty string, got ${describeValue(title)}`,
+      );
+    }
+    if (options.network !== undefined) {
+      checkOneOf(options.network, "Lab.open(): options.network", ["loopback", "lan"]);
+    }
+    if (options.closeTimeoutMs !== undefined) {
+      checkNumber(options.closeTimeoutMs, "Lab.open(): options.closeTimeoutMs", MS, isMs);
+    }
+    const lab = new Lab(title, options);
+    await claim(title, lab);
+    return lab;
+  }
+
+  /** Whether `close()` has been called. */
+  get closed(): boolean {
+    return this.#closing !== undefined;
+  }
+
+  /**
+   * A port that is free now and that this lab has not handed out before:
+   * `preferred` (the notes' port) when possible, otherwise one the OS picks.
+   *
+   * @example Usage
+   * ```ts
+   * import { Lab } from "socketlab";
+   * await using lab = await Lab.open("ports");
+   * const a = lab.port(8080);
+   * const b = lab.port(8080);
+   * console.log(a !== b); // true: the second call does not hand out the same port
+   * ```
+   *
+   * @param preferred The port to prefer, 0 for any.
+   * @param options The transport (`"tcp"` or `"udp"`).
+   * @returns The port.
+   */
+  port(preferred = 0, options: PortOptions = {}): number {
+    assertPort(preferred, "lab.port(): preferred");
+    if (options.transport !== undefined) {
+      checkOneOf(options.transport, "lab.port(): options.transport", ["tcp", "udp"]);
+    }
+    this.#assertOpen("port");
+    const port = findFreePort(preferred, { transport: options.transport, avoid: this.#ports });
+    this.#ports.add(port);
+    return port;
+  }
+
+  /** Every port this lab handed out or saw its watched sockets use. */
+  get ports(): ReadonlySet<number> {
+    const all = new Set(this.#ports);
+    for (const w of this.#watched.values()) for (const p of w.ports) all.add(p);
+    return all;
+  }
+
+  /**
+   * Starts recording a `net.Server`, `net.Socket` or `dgram.Socket` under
+   * `label` and returns the same object. Sockets a watched server accepts are
+   * watched too, as `label#1`, `label#2`, ...
+   *
+   * Recording never changes behaviour: no listener is added, methods return
+   * and throw exactly what they did. The loopback guard refuses (throws a
+   * `LoopbackGuardError`) connect, bind, listen and send to addresses outside
+   * loopback unless the lab was opened with `{ network: "lan" }`.
+   *
+   * @example Usage
+   * ```ts
+   * import dgram from "node:dgram";
+   * import { Lab } from "socketlab";
+   * await using lab = await Lab.open("watch");
+   * const socket = lab.watch(dgram.createSocket("udp4"), "udp");
+   * socket.bind(0, "127.0.0.1");
+   * await lab.until("udp", "listening");
+   * ```
+   *
+   * @typeParam T The object's type, returned unchanged.
+   * @param target The object to watch.
+   * @param label A short name for it (no `#`), unique in this lab.
+   * @returns `target`.
+   */
+  watch<T extends Watchable>(target: T, label: string): T {
+    if (endpointKindOf(target) === undefined) {
+      throw new TypeError(
+        `lab.watch(): target must be a net.Server, net.Socket or dgram.Socket, got ${
+          describeValue(target)
+        }`,
+      );
+    }
+    if (typeof label !== "string" || label.trim() === "" || label.includes("#")) {
+      throw new TypeError(
+        `lab.watch(): label must be a non-empty string without "#", got ${describeValue(label)}`,
+      );
+    }
+    this.#assertOpen("watch");
+    const existing = watchedLabelOf(target);
+    if (existing !== undefined) {
+      if (this.#watched.get(existing)?.target === target && existing === label) return target;
+      throw new Error(
+        `lab.watch(): this object is already watched as "${existing}"; watch each object once`,
+      );
+    }
+    if (this.#watched.has(label)) {
+      throw new Error(
+        `lab.watch(): label "${label}" is already used in lab "${this.title}"; pick another label`,
+      );
+    }
+    instrument(target, label, this.#recorder.sink);
+    return target;
+  }
+
+  /**
+   * Waits until `label` has recorded the event or call `name` (one that
+   * already happened counts) and resolves with it. A call matches once it
+   * has returned, with its result.
+   *
+   * @example Usage
+   * ```ts
+   * import net from "node:net";
+   * import { Lab } from "socketlab";
+   * await using lab = await Lab.open("until");
+   * const server = lab.watch(net.createServer(), "server");
+   * server.listen(lab.port(), "127.0.0.1");
+   * const listening = await lab.until("server", "listening", { timeoutMs: 2000 });
+   * console.log(listening.local?.port === (server.address() as net.AddressInfo).port); // true
+   * ```
+   *
+   * @param label A watched label, or `server#N` for an accepted socket (which may not exist yet).
+   * @param name An event or method name (`listening`, `data`, `close`, `write`, ...).
+   * @param options Timeout, count, filter, `after` and `source`.
+   * @returns The matching event; rejects with an `UntilTimeoutError` listing the
+   *   label's last events when it does not come in time.
+   */
+  until(label: string, name: string, options: UntilOptions = {}): Promise<TraceEvent> {
+    try {
+      this.#assertKnown("until", label);
+      const query = untilQuery(label, name, options);
+      if (this.closed) throw new Error(`lab.until(): lab "${this.title}" is closed`);
+      return this.#recorder.waiters.wait(
+        query,
+        this.#recorder.log.toArray(),
+        () => this.events(label).slice(-8),
+      );
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * The sequence number of the last record so far: pass it as `after` to
+   * `until()` to wait only for what happens from now on.
+   *
+   * @example Usage
+   * ```ts
+   * import dgram from "node:dgram";
+   * import { Lab } from "socketlab";
+   * await using lab = await Lab.open("mark");
+   * const udp = lab.watch(dgram.createSocket("udp4"), "udp");
+   * udp.bind(0, "127.0.0.1");
+   * await lab.until("udp", "listening");
+   * const mark = lab.mark();
+   * udp.send("again", udp.address().port, "127.0.0.1");
+   * const message = await lab.until("udp", "message", { after: mark });
+   * console.log(message.seq > mark); // true
+   * ```
+   *
+   * @returns The last sequence number handed out (0 before any record).
+   */
+  mark(): number {
+    return this.#recorder.seq;
+  }
+
+  /**
+   * The recorded events, oldest first, optionally of one label only.
+   *
+   * @example Usage
+   * ```ts
+   * import { Lab } from "socketlab";
+   * await using lab = await Lab.open("events");
+   * console.log(lab.events().length); // 0
+   * ```
+   *
+   * @param label Only this label's events.
+   * @returns A new array.
+   */
+  events(label?: string): TraceEvent[] {
+    return this.#recorder.events(label);
+  }
+
+  /**
+   * The trace so far: shown in Jupyter as a sequence diagram and a table of
+   * events, as text in a terminal.
+   *
+   * @example Usage
+   * ```ts
+   * import { Lab } from "socketlab";
+   * await using lab = await Lab.open("trace");
+   * console.log(lab.trace.dropped); // 0
+   * ```
+   */
+  get trace(): Trace {
+    return new Trace({
+      title: this.title,
+      events: this.#recorder.log.toArray(),
+      dropped: this.#recorder.log.dropped,
+    });
+  }
+
+  /**
+   * A sequence diagram of the trace: one lane per endpoint, arrows for what
+   * crossed the wire.
+   *
+   * @example Usage
+   * ```ts
+   * import { Lab } from "socketlab";
+   * await using lab = await Lab.open("diagram");
+   * const figure = lab.diagram();
+   * console.log(figure.svg?.startsWith("<svg"));
+   * ```
+   *
+   * @returns A figure (SVG with a text fallback).
+   */
+  diagram(): Figure {
+    return this.trace.diagram();
+  }
+
+  /**
+   * A back-pressure chart for one socket: `writableLength` and
+   * `bytesWritten` over time, with markers where `write()` returned `false`
+   * and where `drain` fired.
+   *
+   * @example Usage
+   * ```ts
+   * import net from "node:net";
+   * import { Lab } from "socketlab";
+   * await using lab = await Lab.open("chart");
+   * const server = lab.watch(net.createServer((s) => s.resume()), "server");
+   * server.listen(lab.port(), "127.0.0.1");
+   * await lab.until("server", "listening");
+   * const { port } = server.address() as net.AddressInfo;
+   * const client = lab.watch(net.connect(port, "127.0.0.1"), "client");
+   * await lab.until("client", "connect");
+   * client.write("hello");
+   * console.log(lab.chart("client").text); // back-pressure of "client": 1 writes, 0 returned false, ...
+   * ```
+   *
+   * @param label A watched socket's label.
+   * @returns A figure (SVG with a text fallback).
+   */
+  chart(label: string): Figure {
+    this.#assertKnown("chart", label);
+    return backpressureFigure(label, this.events(label));
+  }
+
+  /**
+   * The operating system's own view of the lab's sockets (on Linux from
+   * `/proc/net/tcp`, `tcp6`, `udp` and `udp6`): state, queues and the active
+   * timer. On a system without it the table is empty and says why.
+   *
+   * @example Usage
+   * ```ts
+   * import { Lab } from "socketlab";
+   * await using lab = await Lab.open("sockets");
+   * const table = await lab.sockets();
+   * console.log(table.rows.length); // 0: nothing open yet
+   * ```
+   *
+   * @param options Which ports, and what to wait for.
+   * @returns The rows, displayable. With `until`, the first table that
+   *   satisfies it, or at once a table that could not be read (it says why).
+   * @throws {Error} With `until`, when no table satisfied it within `timeoutMs`
+   *   (the message shows the last one).
+   */
+  async sockets(options: SocketsOptions = {}): Promise<SocketTableView> {
+    const { until, timeoutMs = 5_000 } = options;
+    if (until !== undefined && typeof until !== "function") {
+      throw new TypeError(
+        `lab.sockets(): options.until must be a function, got ${describeValue(until)}`,
+      );
+    }
+    checkNumber(timeoutMs, "lab.sockets(): options.timeoutMs", MS, isMs);
+    const between = options.ports !== undefined;
+    const ports = between ? new Set(options.ports) : this.ports;
+    for (const port of ports) assertPort(port, "lab.sockets(): options.ports[]");
+    const read = () => socketsOf(ports, between);
+    return until === undefined ? await read() : await pollSockets(read, until, timeoutMs);
+  }
+
+  /**
+   * UDP accounting between watched sockets: for each sender → receiver pair,
+   * datagrams sent (sends that did not fail), received, and lost. Counted as
+   * events are recorded, so the totals hold even when the trace has dropped
+   * old events. Loss is reported, never hidden.
+   *
+   * @example Usage
+   * ```ts
+   * import dgram from "node:dgram";
+   * import { Lab } from "socketlab";
+   * await using lab = await Lab.open("datagrams");
+   * const a = lab.watch(dgram.createSocket("udp4"), "a");
+   * a.bind(0, "127.0.0.1");
+   * await lab.until("a", "listening");
+   * a.send("ping", a.address().port, "127.0.0.1");
+   * await lab.until("a", "message");
+   * console.log(lab.datagrams().flows); // [{ from: "a", to: "a", sent: 1, received: 1, lost: 0 }]
+   * ```
+   *
+   * @returns A figure (HTML table with a text fallback); `flows` holds the plain data.
+   */
+  datagrams(): Figure & { readonly flows: DatagramFlow[] } {
+    return datagramFigure(this.#recorder.ledger.flows());
+  }
+
+  /**
+   * A one-object summary of a watched server or socket: state, addresses,
+   * counters, how much was recorded and the last record.
+   *
+   * @example Usage
+   * ```ts
+   * import net from "node:net";
+   * import { Lab } from "socketlab";
+   * await using lab = await Lab.open("describe");
+   * const server = lab.watch(net.createServer(), "server");
+   * console.log(lab.describe(server).summary.state); // "not listening"
+   * ```
+   *
+   * @param target A watched object or its label.
+   * @returns A figure (HTML with a text fallback); its `summary` holds the plain data.
+   */
+  describe(target: Watchable | string): Figure & { readonly summary: EndpointSummary } {
+    const label = typeof target === "string" ? target : watchedLabelOf(target);
+    const watched = label === undefined ? undefined : this.#watched.get(label);
+    if (watched === undefined) {
+      throw new TypeError(
+        `lab.describe(): expected a watched object or the label of one, got ${
+          describeValue(target)
+        }; watched labels are ${this.#labelList()}`,
+      );
+    }
+    return summaryFigure(watched, this.events(watched.label));
+  }
+
+  /**
+   * Closes every watched server and socket (servers stop listening and their
+   * accepted sockets are destroyed; sockets are destroyed; UDP sockets
+   * closed), waits for their `close` events (up to `closeTimeoutMs`), rejects
+   * pending `until()` calls, and lets go of the objects. Calling it again
+   * returns the same promise.
+   *
+   * @example Usage
+   * ```ts
+   * import { Lab } from "socketlab";
+   * const lab = await Lab.open("close");
+   * await lab.close();
+   * console.log(lab.closed); // true
+   * ```
+   *
+   * @returns Resolves when everything is closed.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#closeAll();
+    return this.#closing;
+  }
+
+  /** Same as {@linkcode Lab.close}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  async #closeAll(): Promise<void> {
+    release(this.title, this);
+    this.#recorder.waiters.rejectAll((query) =>
+      new Error(
+        `lab.until(): lab "${this.title}" closed before "${query.name}" on "${query.label}"`,
+      )
+    );
+    await closeAll([...this.#watched.values()], this.#closeTimeoutMs);
+  }
+
+  /** Whether `label` is watched, or is `server#N` of a watched server. */
+  #knows(label: string): boolean {
+    if (this.#watched.has(label)) return true;
+    const match = /^(.+)#\d+$/.exec(label);
+    return match !== null && this.#watched.get(match[1])?.kind === "tcp-server";
+  }
+
+  #assertKnown(method: string, label: unknown): void {
+    if (typeof label === "string" && this.#knows(label)) return;
+    throw new TypeError(
+      `lab.${method}(): unknown label ${describeValue(label)}; watched labels are ${
+        this.#labelList() || "none yet (call lab.watch() first)"
+      }`,
+    );
+  }
+
+  #labelList(): string {
+    return [...this.#watched.keys()].map((k) => `"${k}"`).join(", ");
+  }
+
+  #assertOpen(method: string): void {
+    if (this.closed) {
+      throw new Error(
+        `lab.${method}(): lab "${this.title}" is closed; open a new one with Lab.open()`,
+      );
+    }
+  }
+}

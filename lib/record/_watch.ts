@@ -1,0 +1,598 @@
+/**
+ * Instrumentation: turns what a `net.Server`, `net.Socket` or `dgram.Socket`
+ * does into records, without changing what it does.
+ *
+ * How it stays out of the way:
+ * - events are seen by wrapping the object's own `emit`, never by adding a
+ *   listener (a `data` or `readable` listener would switch a paused stream to
+ *   flowing);
+ * - method calls are seen by wrapping the object's own methods
+ *   (`_hooks.ts`, `_call_specs.ts`); the wrapper returns exactly what the
+ *   original returns and rethrows exactly what it throws; calls the original
+ *   makes on the same object are not recorded twice;
+ * - payloads are measured and previewed (a few dozen bytes), never kept;
+ * - work done only to record runs through `safely` (`_safe.ts`): recording
+ *   must never break the socket.
+ *
+ * How it stays cheap: each object fills one reusable
+ * {@linkcode EventDraft} that the sink copies, so no object is kept per
+ * record.
+ *
+ * This file knows nothing of HTML or Jupyter.
+ *
+ * @module
+ */
+
+import net from "node:net";
+import dgram from "node:dgram";
+import type { Address, EndpointKind } from "./event.ts";
+import { EventDraft } from "./_event_draft.ts";
+import { guardDecision, LoopbackGuardError, type NetworkScope } from "./guard.ts";
+import { describeValue } from "../_validate.ts";
+import { failureHint } from "./_failure_hint.ts";
+import {
+  type CallSpec,
+  EMIT,
+  type Hook,
+  type Method,
+  type PendingCall,
+  SILENT,
+  type Tagged,
+  WATCHED,
+} from "./_hooks.ts";
+import { CALLS } from "./_call_specs.ts";
+import { byteLength, type SendArgs, sentPayload, summarizeArgs } from "./_args.ts";
+import { probe, safely } from "./_safe.ts";
+
+/** Where instrumentation sends its records; implemented by the lab. */
+export interface WatchSink {
+  /** The lab's network scope, for the loopback guard. */
+  readonly network: NetworkScope;
+  /** Stores a complete record (the draft is copied) and returns its sequence number. */
+  record(draft: EventDraft): number;
+  /**
+   * Stores the start of a call (the draft is copied) and returns its
+   * sequence number; {@linkcode WatchSink.settle} completes it.
+   */
+  open(draft: EventDraft): number;
+  /** Completes the call record `seq` with its result (`returned`, counters, or `code`). */
+  settle(seq: number, draft: EventDraft): void;
+  /** Called with every newly watched object (the ones passed in and accepted sockets). */
+  adopt(watched: Watched): void;
+}
+
+/** Everything the lab needs to know about one watched object. */
+export interface Watched {
+  /** The label its events carry. */
+  readonly label: string;
+  /** What it is. */
+  readonly kind: EndpointKind;
+  /** The object itself. */
+  readonly target: Target;
+  /** For an accepted socket, the label of its server. */
+  readonly parent?: string;
+  /** Whether its `close` event has been seen. */
+  readonly closed: boolean;
+  /** Resolves when its `close` event is seen. */
+  readonly whenClosed: Promise<void>;
+  /** Local ports it has used (for the kernel socket table). */
+  readonly ports: ReadonlySet<number>;
+  /**
+   * Stops recording: from now on the object behaves as if it had never been
+   * watched, and another lab may watch it. (Its methods stay wrapped, passing
+   * straight through: taking the wrappers off would change the object's
+   * shape and throw away the optimized code of every socket that shares it.)
+   */
+  detach(): void;
+}
+
+/** Anything that can be watched. */
+export type Target = net.Server | net.Socket | dgram.Socket;
+
+const EVENTS: Record<EndpointKind, ReadonlySet<string>> = {
+  "tcp-server": new Set(["listening", "connection", "close", "error", "drop"]),
+  "tcp-socket": new Set([
+    "lookup",
+    "connect",
+    "ready",
+    "data",
+    "end",
+    "close",
+    "error",
+    "timeout",
+    "drain",
+  ]),
+  "udp-socket": new Set(["listening", "connect", "message", "close", "error"]),
+};
+
+/** A recorded call that has returned, being completed. */
+interface CallInProgress {
+  readonly name: string;
+  readonly seq: number;
+  readonly remote: Address | undefined;
+  readonly spec: CallSpec<unknown>;
+  readonly args: unknown[];
+  readonly settlesInCallback: boolean;
+}
+
+/** Where a detached object's stray records would go: nowhere. */
+const DETACHED: WatchSink = {
+  network: "lan",
+  record: () => 0,
+  open: () => 0,
+  settle: () => {},
+  adopt: () => {},
+};
+
+/**
+ * The kind of a watchable object, or `undefined` if it is not one.
+ *
+ * @param target Anything.
+ * @returns `"tcp-server"`, `"tcp-socket"`, `"udp-socket"` or `undefined`.
+ */
+export function endpointKindOf(target: unknown): EndpointKind | undefined {
+  if (target instanceof net.Server) return "tcp-server";
+  if (target instanceof net.Socket) return "tcp-socket";
+  if (target instanceof dgram.Socket) return "udp-socket";
+  return undefined;
+}
+
+/**
+ * The label an object is already watched under, if any.
+ *
+ * @param target Anything.
+ * @returns The label, or `undefined`.
+ */
+export function watchedLabelOf(target: unknown): string | undefined {
+  if (target === null || typeof target !== "object") return undefined;
+  const endpoint = (target as Tagged)[WATCHED];
+  return endpoint === undefined || endpoint.detached ? undefined : endpoint.label;
+}
+
+/**
+ * Instruments `target` so that its events and the calls made on it are
+ * recorded into `sink` under `label`.
+ *
+ * @param target A `net.Server`, `net.Socket` or `dgram.Socket`.
+ * @param label The label to record under.
+ * @param sink Where records go.
+ * @param parent For an accepted socket, its server's label.
+ * @returns The bookkeeping handle (also passed to `sink.adopt`).
+ */
+export function instrument(
+  target: Target,
+  label: string,
+  sink: WatchSink,
+  parent?: string,
+): Watched {
+  const kind = endpointKindOf(target);
+  if (kind === undefined) {
+    throw new TypeError(
+      `watch() expects a net.Server, net.Socket or dgram.Socket, got ${describeValue(target)}`,
+    );
+  }
+  const endpoint = new Endpoint(target, kind, label, sink, parent);
+  endpoint.attach();
+  sink.adopt(endpoint);
+  return endpoint;
+}
+
+/** The state of one watched object; its methods are what the shared wrappers call. */
+export class Endpoint implements Watched {
+  readonly label: string;
+  readonly kind: EndpointKind;
+  readonly target: Target;
+  readonly parent?: string;
+  sink: WatchSink;
+  readonly names: ReadonlySet<string>;
+  /** The one record this object fills, again and again. */
+  readonly draft: EventDraft;
+  readonly ports: Set<number> = new Set<number>();
+  readonly whenClosed: Promise<void>;
+  /** The methods the wrappers call: what the object would call unwatched. */
+  readonly current: Record<string | symbol, Method> = {};
+  closed = false;
+  /** Set by detach(): the wrappers pass straight through. */
+  detached = false;
+  /** How many wrapped calls are running (calls they make are not recorded). */
+  depth = 0;
+  accepted = 0;
+  connections = 0;
+  local: Address | undefined = undefined;
+  remote: Address | undefined = undefined;
+  multicastInterface: string | undefined = undefined;
+  guardError: LoopbackGuardError | undefined = undefined;
+  /** UDP sends Node queued until the implicit bind completes; it replays them. */
+  queuedSends = 0;
+  #closed: () => void;
+  #lastSender: Address | undefined = undefined;
+
+  constructor(target: Target, kind: EndpointKind, label: string, sink: WatchSink, parent?: string) {
+    this.target = target;
+    this.kind = kind;
+    this.label = label;
+    this.sink = sink;
+    if (parent !== undefined) this.parent = parent;
+    this.names = EVENTS[kind];
+    this.draft = new EventDraft({ label, kind, parent });
+    const { promise, resolve } = Promise.withResolvers<void>();
+    this.whenClosed = promise;
+    this.#closed = resolve;
+    if (closeEmitted(target)) this.#markClosed();
+  }
+
+  #markClosed(): void {
+    this.closed = true;
+    this.#closed();
+  }
+
+  /**
+   * Takes the object over: installs the shared accessors the first time it is
+   * watched, or, for an object a closed lab had watched, only takes over the
+   * methods that lab's wrappers were calling.
+   */
+  attach(): void {
+    const obj = this.target as unknown as Record<string | symbol, unknown> & Tagged;
+    const previous = obj[WATCHED];
+    if (previous !== undefined) {
+      Object.assign(this.current, previous.current);
+      obj[WATCHED] = this;
+    } else {
+      Object.defineProperty(obj, WATCHED, { value: this, writable: true, configurable: true });
+      this.#install(obj, "emit", EMIT);
+      for (const [name, h] of SILENT) this.#install(obj, name, h);
+      for (const [name, h] of CALLS[this.kind]) this.#install(obj, name, h);
+    }
+    this.guardHandle();
+  }
+
+  #install(obj: Record<string | symbol, unknown>, name: string, h: Hook): void {
+    if (typeof obj[name] !== "function") return;
+    const before = Object.getOwnPropertyDescriptor(obj, name);
+    this.current[name] = obj[name] as Method;
+    Object.defineProperty(obj, name, {
+      configurable: true,
+      enumerable: before?.enumerable ?? false,
+      get: h.get,
+      set: h.set,
+    });
+  }
+
+  detach(): void {
+    this.detached = true;
+    this.sink = DETACHED; // let the lab and its trace go
+  }
+
+  /** Starts this object's next record, with the addresses known so far. */
+  begin(source: "event" | "call", name: string): EventDraft {
+    const draft = this.draft.begin(source, name);
+    this.addEndpoints(draft);
+    return draft;
+  }
+
+  // ---- addresses and counters -------------------------------------------------------
+
+  #refreshEndpoints(): void {
+    const tcp = this.target as net.Socket;
+    if (this.local === undefined && typeof tcp.localPort === "number") {
+      this.local = address(tcp.localAddress, tcp.localPort, tcp.localFamily);
+      this.ports.add(tcp.localPort);
+    }
+    if (this.remote === undefined && typeof tcp.remotePort === "number") {
+      this.remote = address(tcp.remoteAddress, tcp.remotePort, tcp.remoteFamily);
+    }
+  }
+
+  #udpLocal(): Address | undefined {
+    const a = probe(() => (this.target as dgram.Socket).address());
+    if (a === undefined) return undefined;
+    this.ports.add(a.port);
+    return address(a.address, a.port, a.family);
+  }
+
+  #udpRemote(): Address | undefined {
+    const r = probe(() => (this.target as dgram.Socket).remoteAddress());
+    return r === undefined ? undefined : address(r.address, r.port, r.family);
+  }
+
+  /** Adds the known local (and for TCP, remote) address to a record. */
+  addEndpoints(draft: EventDraft): void {
+    if (this.kind === "tcp-socket") {
+      if (this.local === undefined || this.remote === undefined) this.#refreshEndpoints();
+      draft.remote = this.remote;
+    }
+    draft.local = this.local;
+  }
+
+  fillCounters(draft: EventDraft, withWritten: boolean): void {
+    if (this.kind === "tcp-server") {
+      draft.connections = this.connections;
+    } else if (this.kind === "tcp-socket") {
+      const tcp = this.target as net.Socket;
+      draft.bytesRead = tcp.bytesRead;
+      draft.writableLength = tcp.writableLength;
+      if (withWritten) draft.bytesWritten = tcp.bytesWritten;
+    }
+  }
+
+  /** The sender of a datagram, reusing the last one's address object. */
+  #sender(rinfo: dgram.RemoteInfo): Address {
+    const last = this.#lastSender;
+    if (last !== undefined && last.port === rinfo.port && last.address === rinfo.address) {
+      return last;
+    }
+    return this.#lastSender = address(rinfo.address, rinfo.port, rinfo.family);
+  }
+
+  // ---- events -------------------------------------------------------------------------
+
+  /**
+   * The arguments `emit` passes on: an `error` the loopback guard caused (see
+   * {@linkcode Endpoint.guardHandle}) carries the guard's error instead of
+   * the OS's refusal.
+   */
+  withGuardError(name: string, args: ArrayLike<unknown>): ArrayLike<unknown> {
+    if (name !== "error" || this.guardError === undefined) return args;
+    const replaced = Array.from(args);
+    replaced[1] = this.guardError;
+    this.guardError = undefined;
+    return replaced;
+  }
+
+  /** Records an emitted event (`args` as `emit` got them: the name, then the event's arguments). */
+  onEvent(name: string, args: ArrayLike<unknown>): void {
+    safely(this, this.#recordEvent, name, args);
+    if (name === "close") this.#markClosed();
+  }
+
+  #recordEvent(name: string, args: ArrayLike<unknown>): void {
+    const draft = this.begin("event", name);
+    if (name === "data" || name === "message") {
+      this.#payloadEvent(draft, args[1], args[2] as dgram.RemoteInfo | undefined);
+      return;
+    }
+    this.#eventFields(draft, name, args);
+    this.fillCounters(draft, true);
+    this.sink.record(draft);
+  }
+
+  /** `data` (TCP) and `message` (UDP): the payload's size and preview; no `bytesWritten`. */
+  #payloadEvent(draft: EventDraft, chunk: unknown, rinfo: dgram.RemoteInfo | undefined): void {
+    if (this.kind === "udp-socket") {
+      draft.bytes = rinfo?.size ?? byteLength(chunk);
+      if (rinfo) draft.remote = this.#sender(rinfo);
+    } else {
+      draft.bytes = byteLength(chunk, (this.target as net.Socket).readableEncoding);
+      this.fillCounters(draft, false);
+    }
+    draft.payload = chunk;
+    this.sink.record(draft);
+    draft.payload = undefined;
+  }
+
+  /** The fields an event other than `data` / `message` adds to its record. */
+  #eventFields(draft: EventDraft, name: string, args: ArrayLike<unknown>): void {
+    switch (name) {
+      case "listening":
+        this.local = this.kind === "tcp-server" ? this.#serverLocal() : this.#udpLocal();
+        draft.local = this.local;
+        return;
+      case "connection":
+        return this.#accept(draft, args[1] as net.Socket);
+      case "drop": {
+        const d = args[1] as { remoteAddress?: string; remotePort?: number; remoteFamily?: string };
+        if (d && typeof d.remotePort === "number") {
+          draft.remote = address(d.remoteAddress, d.remotePort, d.remoteFamily);
+        }
+        return;
+      }
+      case "lookup":
+        if (args[1]) draft.setError(args[1]);
+        draft.args = `${String(args[4])} → ${String(args[2])} (IPv${
+          String(args[3]).replace("IPv", "")
+        })`;
+        return;
+      case "connect":
+        if (this.kind === "udp-socket") {
+          this.local = this.#udpLocal();
+          draft.local = this.local;
+          draft.remote = this.#udpRemote();
+        }
+        return;
+      case "close":
+        if (this.kind === "tcp-socket") draft.hadError = args[1] === true;
+        return;
+      case "error":
+        draft.setError(args[1]);
+        return;
+    }
+  }
+
+  #serverLocal(): Address | undefined {
+    const a = (this.target as net.Server).address();
+    if (a === null || typeof a !== "object") return this.local;
+    this.ports.add(a.port);
+    return address(a.address, a.port, a.family);
+  }
+
+  /** A `connection`: the accepted socket is watched as `label#N`. */
+  #accept(draft: EventDraft, socket: net.Socket): void {
+    this.connections++;
+    const child = instrument(socket, `${this.label}#${++this.accepted}`, this.sink, this.label);
+    child.whenClosed.then(() => this.connections--, () => {});
+    draft.preview = child.label;
+    if (typeof socket.remotePort === "number") {
+      draft.remote = address(socket.remoteAddress, socket.remotePort, socket.remoteFamily);
+    }
+  }
+
+  // ---- calls --------------------------------------------------------------------------
+
+  #passThrough(original: Method, self: unknown, args: unknown[]): unknown {
+    this.depth++;
+    try {
+      return Reflect.apply(original, self, args);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /**
+   * Records a call of a watched method and makes it: the record is opened
+   * (or the guard refuses), the original runs, and the record is completed
+   * with what it returned or threw.
+   */
+  call(
+    name: string,
+    spec: CallSpec<unknown>,
+    original: Method,
+    self: unknown,
+    args: unknown[],
+  ): unknown {
+    if (spec.replay?.(this, args)) return this.#passThrough(original, self, args);
+    const parsed = spec.normalize ? spec.normalize(args) : args;
+    const draft = this.begin("call", name);
+    safely(this, this.#describe, spec, parsed);
+    const remote = draft.remote;
+    const bytes = draft.bytes;
+    this.#refuseIfGuarded(spec, parsed, draft);
+    const seq = this.sink.open(draft);
+    draft.payload = undefined;
+    const settlesInCallback = spec.callbackResult !== undefined &&
+      this.#reportCallback(spec, { name, seq, remote, bytes }, args);
+    let result: unknown;
+    try {
+      result = this.#passThrough(original, self, args);
+    } catch (error) {
+      this.#callFailed(name, seq, remote, args, error);
+      throw error;
+    }
+    const call: CallInProgress = { name, seq, remote, spec, args, settlesInCallback };
+    safely(this, this.#callReturned, call, result);
+    return result;
+  }
+
+  #describe(spec: CallSpec<unknown>, parsed: unknown): void {
+    if (spec.describe) spec.describe(this, this.draft, parsed);
+    else {
+      const summary = summarizeArgs(parsed as unknown[]);
+      if (summary !== "") this.draft.args = summary;
+    }
+  }
+
+  /** Throws (and records) the guard's refusal, if the call would leave loopback. */
+  #refuseIfGuarded(spec: CallSpec<unknown>, parsed: unknown, draft: EventDraft): void {
+    const request = spec.guard?.(this, parsed);
+    const refusal = request && guardDecision({ ...request, network: this.sink.network });
+    if (refusal === undefined) return;
+    const error = new LoopbackGuardError(refusal);
+    this.sink.record(draft.setError(error));
+    throw error;
+  }
+
+  /**
+   * Wraps the program's callback (its last function argument) so that its
+   * results are recorded; returns whether the callback completes the record.
+   */
+  #reportCallback(spec: CallSpec<unknown>, pending: PendingCall, args: unknown[]): boolean {
+    const i = args.findLastIndex((a) => typeof a === "function");
+    if (i === -1) return false;
+    const callback = args[i] as Method;
+    const record = (call: PendingCall, results: unknown[]) =>
+      spec.callbackResult!(this, call, results);
+    const report = (results: unknown[]) => safely(this, record, pending, results);
+    args[i] = function (this: unknown, ...results: unknown[]): unknown {
+      report(results);
+      return Reflect.apply(callback, this, results);
+    };
+    return spec.settlesInCallback === true;
+  }
+
+  #callFailed(
+    name: string,
+    seq: number,
+    remote: Address | undefined,
+    args: unknown[],
+    error: unknown,
+  ): void {
+    const failed = this.draft.begin("call", name).setError(error);
+    failed.remote = remote;
+    failed.hint = failureHint({ name, args, code: failed.code });
+    this.sink.settle(seq, failed);
+  }
+
+  #callReturned(call: CallInProgress, result: unknown): void {
+    const draft = this.begin("call", call.name);
+    if (this.kind === "udp-socket") draft.remote = call.remote;
+    if (isShown(result)) draft.returned = result;
+    this.fillCounters(draft, true);
+    call.spec.after?.(this, call.args);
+    if (!call.settlesInCallback) this.sink.settle(call.seq, draft);
+  }
+
+  isBound(): boolean {
+    return probe(() => (this.target as dgram.Socket).address()) !== undefined;
+  }
+
+  /** A UDP `send`'s size, preview and target (the connected peer when none is given). */
+  sendFields(draft: EventDraft, send: SendArgs): void {
+    const data = sentPayload(send);
+    if (data !== undefined && typeof data !== "function") {
+      draft.bytes = byteLength(data);
+      draft.payload = data;
+    }
+    if (send.length !== undefined) draft.bytes = send.length;
+    draft.remote = send.port !== undefined
+      ? address(send.address ?? "127.0.0.1", send.port, undefined)
+      : this.#udpRemote();
+  }
+
+  /**
+   * Backstop for `net.connect(port, host)`, which starts connecting before
+   * `watch()` sees the socket: the address reaches the socket's handle only
+   * after a tick, so the handle's own `connect` is checked. A refused
+   * connection fails with the guard's error as the socket's `error` event.
+   */
+  guardHandle(): void {
+    if (this.kind !== "tcp-socket") return;
+    const socket = this.target as unknown as Tagged;
+    const handle = (socket as { _handle?: Record<string | symbol, unknown> })._handle;
+    if (!handle || handle[WATCHED]) return;
+    handle[WATCHED] = true;
+    for (const method of ["connect", "connect6"]) {
+      const original = handle[method];
+      if (typeof original !== "function") continue;
+      handle[method] = (...args: unknown[]): unknown => {
+        const endpoint = socket[WATCHED];
+        const refusal = endpoint === undefined || endpoint.detached ? undefined : guardDecision({
+          operation: "connect",
+          address: String(args[1]),
+          network: endpoint.sink.network,
+        });
+        if (refusal !== undefined) {
+          endpoint!.guardError = new LoopbackGuardError(refusal);
+          return -13; // UV_EACCES: the socket fails as if the OS refused; emit() substitutes the guard's error
+        }
+        return Reflect.apply(original, handle, args);
+      };
+    }
+  }
+}
+
+function address(addr: string | undefined, port: number, family: unknown): Address {
+  const a: { address: string; port: number; family?: string } = { address: addr ?? "", port };
+  if (typeof family === "string") a.family = family;
+  else if (family === 4 || family === 6) a.family = `IPv${family}`;
+  return Object.freeze(a);
+}
+
+/** Whether a socket emitted `close` before it was watched (its stream state says so). */
+function closeEmitted(target: Target): boolean {
+  const state = (target as { _readableState?: { closeEmitted?: unknown } })._readableState;
+  return state?.closeEmitted === true;
+}
+
+function isShown(value: unknown): value is string | number | boolean | null {
+  return value === null || typeof value === "boolean" || typeof value === "number" ||
+    typeof value === "string";
+}
