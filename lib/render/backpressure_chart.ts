@@ -14,9 +14,17 @@ import { checkNumber } from "../_validate.ts";
 export interface BackpressureChartOptions {
   /** The watch label of the socket to chart (e.g. `"client"` or `"server#1"`). */
   label: string;
-  /** Title of the chart. Default `Back-pressure of LABEL`. */
+  /**
+   * Title of the chart.
+   *
+   * @default {`Back-pressure of ${label}`}
+   */
   title?: string;
-  /** Width in pixels. Default 720. */
+  /**
+   * Width in pixels.
+   *
+   * @default {720}
+   */
   width?: number;
 }
 

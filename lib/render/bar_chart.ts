@@ -30,7 +30,11 @@ export interface BarChart {
   readonly unit: string;
   /** The bars, top to bottom. */
   readonly bars: readonly Bar[];
-  /** Width in pixels. Default 640. */
+  /**
+   * Width in pixels.
+   *
+   * @default {640}
+   */
   readonly width?: number;
 }
 

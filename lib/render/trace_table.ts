@@ -16,7 +16,11 @@ export interface TraceTableOptions {
   readonly title?: string;
   /** How many older events the trace dropped; shown when non-zero. */
   readonly dropped?: number;
-  /** Most rows shown: the first and last halves, with a line saying how many were left out. Default 400. */
+  /**
+   * Most rows shown: the first and last halves, with a line saying how many were left out.
+   *
+   * @default {400}
+   */
   readonly maxRows?: number;
 }
 

@@ -190,9 +190,17 @@ export function formatSummary(rows: readonly SummaryRow[]): string {
  * Where {@linkcode runRunnerCli} prints, and how it can be stopped.
  */
 export interface RunnerCliIo {
-  /** Prints a line of the main output (the summary); default `console.log`. */
+  /**
+   * Prints a line of the main output (the summary).
+   *
+   * @default {console.log}
+   */
   stdout?: (line: string) => void;
-  /** Prints a progress or error line; default `console.error`. */
+  /**
+   * Prints a progress or error line.
+   *
+   * @default {console.error}
+   */
   stderr?: (line: string) => void;
   /** Aborting kills the running kernel and ends the run with status 130. */
   signal?: AbortSignal;

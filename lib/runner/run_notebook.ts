@@ -107,11 +107,19 @@ export interface NotebookReport {
  * Options for {@linkcode runNotebook}.
  */
 export interface RunNotebookOptions {
-  /** Per-cell time-out in milliseconds; default 60 000. */
+  /**
+   * Per-cell time-out in milliseconds.
+   *
+   * @default {60_000}
+   */
   timeout?: number;
   /** Execute the notebook twice in the same kernel. */
   rerun?: boolean;
-  /** Write the outputs back to the file; default false. */
+  /**
+   * Write the outputs back to the file.
+   *
+   * @default {false}
+   */
   write?: boolean;
   /** Aborting kills the kernel and rejects with the signal's reason. */
   signal?: AbortSignal;

@@ -52,9 +52,17 @@ export interface ConnectionInfo {
  * ```
  */
 export interface ConnectionInfoOptions {
-  /** HMAC key; default 32 random bytes in hex. */
+  /**
+   * HMAC key.
+   *
+   * @default {a random key: 32 bytes in hex}
+   */
   key?: string;
-  /** Loopback address; default `"127.0.0.1"`. */
+  /**
+   * Loopback address.
+   *
+   * @default {"127.0.0.1"}
+   */
   ip?: string;
 }
 

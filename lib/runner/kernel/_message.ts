@@ -86,11 +86,19 @@ export interface JupyterMessage<Content = Record<string, unknown>> {
 export interface CreateMessageOptions {
   /** Session id to put in the header. */
   session: string;
-  /** User name to put in the header (default `"socketlab"`). */
+  /**
+   * User name to put in the header.
+   *
+   * @default {"socketlab"}
+   */
   username?: string;
   /** The message being answered, if any. */
   parent?: JupyterMessage<unknown>;
-  /** Message metadata (default `{}`). */
+  /**
+   * Message metadata.
+   *
+   * @default {{}}
+   */
   metadata?: Record<string, unknown>;
 }
 

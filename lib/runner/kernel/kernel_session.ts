@@ -30,20 +30,42 @@ export interface RejectedMessage {
  * Options for {@linkcode KernelSession.start}.
  */
 export interface KernelSessionOptions {
-  /** Working directory of the kernel (the notebook's folder); default the current directory. */
+  /**
+   * Working directory of the kernel (the notebook's folder).
+   *
+   * @default {Deno.cwd()}
+   */
   cwd?: string;
-  /** Milliseconds to wait for `kernel_info_reply`; default 30 000. */
+  /**
+   * Milliseconds to wait for `kernel_info_reply`.
+   *
+   * @default {30_000}
+   */
   startupTimeout?: number;
-  /** Milliseconds to wait for the process to exit after `shutdown_request`; default 3 000. */
+  /**
+   * Milliseconds to wait for the process to exit after `shutdown_request`.
+   *
+   * @default {3_000}
+   */
   shutdownTimeout?: number;
-  /** The `deno` executable; default `Deno.execPath()`. */
+  /**
+   * The `deno` executable.
+   *
+   * @default {Deno.execPath()}
+   */
   execPath?: string;
-  /** HMAC key written to the connection file; default random. */
+  /**
+   * HMAC key written to the connection file.
+   *
+   * @default {a random key}
+   */
   key?: string;
   /**
-   * HMAC key used to verify messages received from the kernel; default `key`.
-   * Set it to another key only to check that wrongly signed messages are
-   * rejected (requests are always signed with `key`).
+   * HMAC key used to verify messages received from the kernel. Set it to
+   * another key only to check that wrongly signed messages are rejected
+   * (requests are always signed with `key`).
+   *
+   * @default {key}
    */
   verifyKey?: string;
   /** Aborting kills the kernel; pending calls reject with the signal's reason. */
@@ -58,7 +80,11 @@ export interface KernelSessionOptions {
  * Options for {@linkcode KernelSession.execute}.
  */
 export interface ExecuteOptions {
-  /** Milliseconds before the kernel is killed and the outcome is `"timeout"`; default 60 000. */
+  /**
+   * Milliseconds before the kernel is killed and the outcome is `"timeout"`.
+   *
+   * @default {60_000}
+   */
   timeout?: number;
   /**
    * Called with each iopub message of this request as it arrives, including
