@@ -327,7 +327,8 @@ Deno.test("bad input is refused with an error that names it", async (t) => {
     assertThrows(
       () => lab.watch({} as net.Socket, "x"),
       TypeError,
-      "target must be a net.Server, net.Socket or dgram.Socket, got an object of type Object",
+      "target must be a net.Server, net.Socket or dgram.Socket made by net.createServer(), " +
+        "net.connect() / new net.Socket() or dgram.createSocket(), got an object of type Object",
     );
     assertThrows(() => lab.watch(42 as unknown as net.Socket, "x"), TypeError, "got number 42");
   });
@@ -336,7 +337,7 @@ Deno.test("bad input is refused with an error that names it", async (t) => {
     assertThrows(
       () => lab.watch(net.createServer(), "server"),
       Error,
-      'label "server" is already used',
+      'label "server" already belongs to a live net.Server watched in this same run',
     );
     assertThrows(() => lab.watch(net.createServer(), "a#1"), TypeError, 'without "#", got "a#1"');
     assertStrictEquals(

@@ -50,13 +50,14 @@ export class Trace {
   }
 
   /**
-   * The events of one label.
+   * The events of one label: those of the object that holds it now (an
+   * object whose label a re-run cell took over is left out).
    *
    * @param label A label.
    * @returns Its events, oldest first.
    */
   of(label: string): TraceEvent[] {
-    return this.events.filter((e) => e.label === label);
+    return this.events.filter((e) => e.label === label && !e.superseded);
   }
 
   /**
@@ -78,7 +79,7 @@ export class Trace {
     return new Trace({
       title: `${this.title} (${labels.join(", ")})`,
       events: this.events.filter((e) =>
-        keep.has(e.label) || (e.parent !== undefined && keep.has(e.parent))
+        !e.superseded && (keep.has(e.label) || (e.parent !== undefined && keep.has(e.parent)))
       ),
       dropped: this.dropped,
     });

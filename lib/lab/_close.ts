@@ -14,7 +14,9 @@ import { deadline, isTimeoutError } from "../_async.ts";
 /**
  * Closes every watched object that is still open, waits up to `timeoutMs`
  * for their `close` events, and detaches all of them. An object that was
- * already closed before it was watched is not waited for.
+ * already closed before it was watched is not waited for. When closing one
+ * object throws, the others are still closed; then the failures are
+ * reported together.
  *
  * @example Usage
  * ```ts
@@ -29,31 +31,45 @@ import { deadline, isTimeoutError } from "../_async.ts";
  *
  * @param watched The lab's watched objects.
  * @param timeoutMs How long to wait for the `close` events.
+ * @throws {Error} After closing the rest, when closing any object threw.
  */
 export async function closeAll(watched: readonly Watched[], timeoutMs: number): Promise<void> {
   const open = watched.filter((w) => !w.closed);
-  for (const w of open) {
-    if (w.kind === "tcp-socket") (w.target as net.Socket).destroy();
-  }
-  const closing = open.filter((w) => w.kind === "tcp-socket" || closeOne(w));
+  const failures: string[] = [];
+  // Sockets first, so that servers' close events are not held up by their connections.
+  const sockets = open.filter((w) => w.kind === "tcp-socket");
+  const others = open.filter((w) => w.kind !== "tcp-socket");
+  const closing = [
+    ...sockets.filter((w) => closeOne(w, failures)),
+    ...others.filter((w) => closeOne(w, failures)),
+  ];
   if (closing.length > 0) {
     await deadline(Promise.all(closing.map((w) => w.whenClosed)), timeoutMs).catch((error) => {
       if (!isTimeoutError(error)) throw error;
     });
   }
   for (const w of watched) w.detach();
+  if (failures.length > 0) {
+    throw new Error(`lab.close(): closed what it could, but ${failures.join("; ")}`);
+  }
 }
 
 /**
- * Closes a server or UDP socket; returns whether a `close` event is to come
- * (not when the object was closed already: Node then throws "not running").
+ * Destroys a socket, or closes a server or UDP socket; returns whether a
+ * `close` event is to come. A server or UDP socket that was closed already
+ * throws "not running" in Node: nothing is to come, and nothing failed.
  */
-function closeOne(w: Watched): boolean {
+function closeOne(w: Watched, failures: string[]): boolean {
   try {
-    if (w.kind === "tcp-server") (w.target as net.Server).close();
+    if (w.kind === "tcp-socket") (w.target as net.Socket).destroy();
+    else if (w.kind === "tcp-server") (w.target as net.Server).close();
     else (w.target as dgram.Socket).close();
     return true;
-  } catch {
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code !== "ERR_SOCKET_DGRAM_NOT_RUNNING" && code !== "ERR_SERVER_NOT_RUNNING") {
+      failures.push(`"${w.label}" could not be closed: ${String(error)}`);
+    }
     return false;
   }
 }

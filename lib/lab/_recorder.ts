@@ -23,6 +23,8 @@ export interface RecorderInit {
   readonly maxEvents: number | undefined;
   /** Called with every newly watched object. */
   readonly adopt: (watched: Watched) => void;
+  /** When a port is still being released by a superseded object, resolves once it is free. */
+  readonly whenReleased: (port: number) => Promise<void> | undefined;
 }
 
 /**
@@ -32,7 +34,12 @@ export interface RecorderInit {
  * ```ts
  * import { Recorder } from "./_recorder.ts";
  * import { EventDraft } from "../record/_event_draft.ts";
- * const recorder = new Recorder({ network: "loopback", maxEvents: 10, adopt: () => {} });
+ * const recorder = new Recorder({
+ *   network: "loopback",
+ *   maxEvents: 10,
+ *   adopt: () => {},
+ *   whenReleased: () => undefined,
+ * });
  * recorder.sink.record(new EventDraft({ label: "udp", kind: "udp-socket" }).begin("event", "close"));
  * console.log(recorder.events("udp").map((e) => e.name)); // ["close"]
  * ```
@@ -62,6 +69,7 @@ export class Recorder {
       open: (draft) => this.#append(draft, false),
       settle: (seq, draft) => this.#settle(seq, draft),
       adopt: init.adopt,
+      whenReleased: init.whenReleased,
     };
   }
 
@@ -79,6 +87,21 @@ export class Recorder {
   events(label?: string): TraceEvent[] {
     const all = this.log.toArray();
     return label === undefined ? all : all.filter((e) => e.label === label);
+  }
+
+  /**
+   * Marks a watched object's events as superseded (a later object took its
+   * label over) and rejects the `until()` calls waiting on it.
+   *
+   * @param instance The object's instance number.
+   * @param why The error for a waiter.
+   */
+  supersede(instance: number, why: (label: string) => Error): void {
+    this.log.supersede(instance);
+    this.waiters.reject(
+      (query) => why(query.label),
+      (query) => query.instance === instance || query.parentInstance === instance,
+    );
   }
 
   /** Stores a record; `complete` is false for a call that has not returned yet. */

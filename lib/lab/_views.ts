@@ -10,6 +10,7 @@
 import type net from "node:net";
 import type { DatagramFlow, TraceEvent } from "../record/event.ts";
 import type { Watched } from "../record/_watch.ts";
+import type { Retired } from "./_labels.ts";
 import { Figure } from "../jupyter/figure.ts";
 import { SocketTableView } from "../jupyter/views.ts";
 import { renderBackpressureChart } from "../render/backpressure_chart.ts";
@@ -61,7 +62,7 @@ export function datagramFigure(flows: DatagramFlow[]): Figure & { readonly flows
  * @returns The figure.
  */
 export function summaryFigure(
-  watched: Watched,
+  watched: Watched | Retired,
   events: readonly TraceEvent[],
 ): Figure & { readonly summary: EndpointSummary } {
   const summary = summarize(watched, events);
@@ -72,7 +73,7 @@ export function summaryFigure(
   return Object.assign(figure, { summary });
 }
 
-function summarize(watched: Watched, events: readonly TraceEvent[]): EndpointSummary {
+function summarize(watched: Watched | Retired, events: readonly TraceEvent[]): EndpointSummary {
   const latest = <K extends "local" | "remote">(key: K) =>
     events.findLast((e) => e[key] !== undefined)?.[key];
   const { state, counters } = stateOf(watched, events);
@@ -90,9 +91,12 @@ function summarize(watched: Watched, events: readonly TraceEvent[]): EndpointSum
 }
 
 function stateOf(
-  watched: Watched,
+  watched: Watched | Retired,
   events: readonly TraceEvent[],
 ): Pick<EndpointSummary, "state" | "counters"> {
+  if (!("target" in watched)) {
+    return { state: "closed", counters: events.findLast((e) => e.counters)?.counters };
+  }
   if (watched.kind === "tcp-server") {
     const server = watched.target as net.Server;
     return {

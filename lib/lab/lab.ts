@@ -11,7 +11,7 @@ import type net from "node:net";
 import type dgram from "node:dgram";
 import type { DatagramFlow, TraceEvent } from "../record/event.ts";
 import type { NetworkScope } from "../record/guard.ts";
-import { endpointKindOf, instrument, type Watched, watchedLabelOf } from "../record/_watch.ts";
+import { assertWatchable, instrument, type Watched, watchedLabelOf } from "../record/_watch.ts";
 import type { SocketRow } from "../os/socket_row.ts";
 import { assertPort, findFreePort } from "../os/_port.ts";
 import { Trace } from "../jupyter/trace.ts";
@@ -22,6 +22,8 @@ import { checkNumber, checkOneOf, describeValue, isMs, MS } from "../_validate.t
 import { Recorder } from "./_recorder.ts";
 import { claim, release } from "./_registry.ts";
 import { closeAll } from "./_close.ts";
+import { Labels } from "./_labels.ts";
+import { currentRun } from "./_runs.ts";
 import { type UntilOptions, untilQuery } from "./until.ts";
 import {
   backpressureFigure,
@@ -126,8 +128,11 @@ export class Lab implements AsyncDisposable {
   /** The network scope of the loopback guard. */
   readonly network: NetworkScope;
   #recorder: Recorder;
-  #watched = new Map<string, Watched>();
-  #ports = new Set<number>();
+  #labels = new Labels();
+  /** Ports handed out, with the run that asked for each. */
+  #ports = new Map<number, number>();
+  /** Ports that superseded objects are still releasing (UDP closes on the next tick). */
+  #releasing = new Map<number, Promise<void>>();
   #closing: Promise<void> | undefined;
   #closeTimeoutMs: number;
 
@@ -138,7 +143,8 @@ export class Lab implements AsyncDisposable {
     this.#recorder = new Recorder({
       network: this.network,
       maxEvents: options.maxEvents,
-      adopt: (watched) => void this.#watched.set(watched.label, watched),
+      adopt: (watched) => this.#labels.adopt(watched, currentRun()),
+      whenReleased: (port) => this.#releasing.get(port),
     });
   }
 
@@ -180,8 +186,11 @@ export class Lab implements AsyncDisposable {
   }
 
   /**
-   * A port that is free now and that this lab has not handed out before:
-   * `preferred` (the notes' port) when possible, otherwise one the OS picks.
+   * A port that is free now and that this lab has not handed out in this run
+   * of cells: `preferred` (the notes' port) when possible, otherwise one the
+   * OS picks. A re-run cell gets the port it had when that port is free
+   * again (watch the new object first: taking a label over closes the old
+   * object and frees its port).
    *
    * @example Usage
    * ```ts
@@ -202,15 +211,19 @@ export class Lab implements AsyncDisposable {
       checkOneOf(options.transport, "lab.port(): options.transport", ["tcp", "udp"]);
     }
     this.#assertOpen("port");
-    const port = findFreePort(preferred, { transport: options.transport, avoid: this.#ports });
-    this.#ports.add(port);
+    const run = currentRun();
+    const avoid = new Set([...this.#ports].filter(([, r]) => r === run).map(([p]) => p));
+    const port = this.#releasing.has(preferred) && !avoid.has(preferred)
+      ? preferred // a superseded socket of this lab is releasing it; bind() waits for it
+      : findFreePort(preferred, { transport: options.transport, avoid });
+    this.#ports.set(port, run);
     return port;
   }
 
   /** Every port this lab handed out or saw its watched sockets use. */
   get ports(): ReadonlySet<number> {
-    const all = new Set(this.#ports);
-    for (const w of this.#watched.values()) for (const p of w.ports) all.add(p);
+    const all = new Set(this.#ports.keys());
+    for (const w of this.#labels.all()) for (const p of w.ports) all.add(p);
     return all;
   }
 
@@ -240,13 +253,7 @@ export class Lab implements AsyncDisposable {
    * @returns `target`.
    */
   watch<T extends Watchable>(target: T, label: string): T {
-    if (endpointKindOf(target) === undefined) {
-      throw new TypeError(
-        `lab.watch(): target must be a net.Server, net.Socket or dgram.Socket, got ${
-          describeValue(target)
-        }`,
-      );
-    }
+    assertWatchable(target);
     if (typeof label !== "string" || label.trim() === "" || label.includes("#")) {
       throw new TypeError(
         `lab.watch(): label must be a non-empty string without "#", got ${describeValue(label)}`,
@@ -255,18 +262,41 @@ export class Lab implements AsyncDisposable {
     this.#assertOpen("watch");
     const existing = watchedLabelOf(target);
     if (existing !== undefined) {
-      if (this.#watched.get(existing)?.target === target && existing === label) return target;
+      if (this.#labels.get(existing) !== undefined && existing === label) return target;
       throw new Error(
         `lab.watch(): this object is already watched as "${existing}"; watch each object once`,
       );
     }
-    if (this.#watched.has(label)) {
-      throw new Error(
-        `lab.watch(): label "${label}" is already used in lab "${this.title}"; pick another label`,
-      );
-    }
+    const previous = this.#labels.claim(label, currentRun());
+    if (previous !== undefined) this.#supersede(previous);
     instrument(target, label, this.#recorder.sink);
     return target;
+  }
+
+  /**
+   * A new object takes `old`'s label: `old` and the sockets it accepted are
+   * closed (as `Lab.open` closes a whole lab), their events stay in the trace
+   * marked as superseded, and the waits on them are rejected.
+   */
+  #supersede(old: Watched): void {
+    const gone = this.#labels.release(old);
+    for (const w of gone) {
+      this.#recorder.supersede(w.instance, (label) =>
+        new Error(
+          `lab.until(): "${label}" was taken over by a new object before the awaited event; ` +
+            `wait again (the new object's events count)`,
+        ));
+    }
+    const closed = closeAll(gone, this.#closeTimeoutMs).catch(() => {});
+    for (const w of gone) {
+      if (w.kind !== "udp-socket" || w.closed) continue;
+      for (const port of w.ports) this.#releasing.set(port, closed);
+    }
+    closed.then(() => {
+      for (const [port, released] of this.#releasing) {
+        if (released === closed) this.#releasing.delete(port);
+      }
+    });
   }
 
   /**
@@ -294,13 +324,10 @@ export class Lab implements AsyncDisposable {
   until(label: string, name: string, options: UntilOptions = {}): Promise<TraceEvent> {
     try {
       this.#assertKnown("until", label);
-      const query = untilQuery(label, name, options);
+      const query = { ...untilQuery(label, name, options), ...this.#labels.objectOf(label) };
       if (this.closed) throw new Error(`lab.until(): lab "${this.title}" is closed`);
-      return this.#recorder.waiters.wait(
-        query,
-        this.#recorder.log.toArray(),
-        () => this.events(label).slice(-8),
-      );
+      const events = this.events(label);
+      return this.#recorder.waiters.wait(query, events, () => this.events(label).slice(-8));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -331,7 +358,9 @@ export class Lab implements AsyncDisposable {
   }
 
   /**
-   * The recorded events, oldest first, optionally of one label only.
+   * The recorded events, oldest first, optionally of one label only: the
+   * events of the object that holds the label now (not those of an object
+   * it took the label from, which the full list marks as `superseded`).
    *
    * @example Usage
    * ```ts
@@ -344,7 +373,8 @@ export class Lab implements AsyncDisposable {
    * @returns A new array.
    */
   events(label?: string): TraceEvent[] {
-    return this.#recorder.events(label);
+    const all = this.#recorder.events();
+    return label === undefined ? all : all.filter((e) => e.label === label && !e.superseded);
   }
 
   /**
@@ -489,12 +519,12 @@ export class Lab implements AsyncDisposable {
    */
   describe(target: Watchable | string): Figure & { readonly summary: EndpointSummary } {
     const label = typeof target === "string" ? target : watchedLabelOf(target);
-    const watched = label === undefined ? undefined : this.#watched.get(label);
+    const watched = label === undefined ? undefined : this.#labels.get(label);
     if (watched === undefined) {
       throw new TypeError(
         `lab.describe(): expected a watched object or the label of one, got ${
           describeValue(target)
-        }; watched labels are ${this.#labelList()}`,
+        }; watched labels are ${this.#labels.list() || "none"}`,
       );
     }
     return summaryFigure(watched, this.events(watched.label));
@@ -529,32 +559,21 @@ export class Lab implements AsyncDisposable {
 
   async #closeAll(): Promise<void> {
     release(this.title, this);
-    this.#recorder.waiters.rejectAll((query) =>
+    this.#recorder.waiters.reject((query) =>
       new Error(
         `lab.until(): lab "${this.title}" closed before "${query.name}" on "${query.label}"`,
       )
     );
-    await closeAll([...this.#watched.values()], this.#closeTimeoutMs);
-  }
-
-  /** Whether `label` is watched, or is `server#N` of a watched server. */
-  #knows(label: string): boolean {
-    if (this.#watched.has(label)) return true;
-    const match = /^(.+)#\d+$/.exec(label);
-    return match !== null && this.#watched.get(match[1])?.kind === "tcp-server";
+    await closeAll(this.#labels.all(), this.#closeTimeoutMs);
   }
 
   #assertKnown(method: string, label: unknown): void {
-    if (typeof label === "string" && this.#knows(label)) return;
+    if (typeof label === "string" && this.#labels.knows(label)) return;
     throw new TypeError(
       `lab.${method}(): unknown label ${describeValue(label)}; watched labels are ${
-        this.#labelList() || "none yet (call lab.watch() first)"
+        this.#labels.list() || "none yet (call lab.watch() first)"
       }`,
     );
-  }
-
-  #labelList(): string {
-    return [...this.#watched.keys()].map((k) => `"${k}"`).join(", ");
   }
 
   #assertOpen(method: string): void {

@@ -88,9 +88,16 @@ export class UntilTimeoutError extends Error {
   }
 }
 
-/** An `until()` call's arguments, checked and with defaults filled in. */
+/**
+ * An `until()` call's arguments, checked and with defaults filled in, and the
+ * object it waits on: the one holding the label when `until()` was called
+ * (`instance`), or, for an accepted socket that does not exist yet, the
+ * server holding its parent label (`parentInstance`).
+ */
 export interface UntilQuery {
   readonly label: string;
+  readonly instance?: number;
+  readonly parentInstance?: number;
   readonly name: string;
   readonly timeoutMs: number;
   readonly count: number;
@@ -131,7 +138,16 @@ export function untilQuery(label: string, name: string, options: UntilOptions): 
   return { label, name, timeoutMs, count, after, where, source };
 }
 
-/** Whether a complete record matches a query, `where` aside. */
+/** What a waiter reads of a record as it is recorded (the recorder's draft). */
+export interface LiveRecord {
+  readonly label: string;
+  readonly name: string;
+  readonly source: string;
+  readonly instance: number;
+  readonly parentInstance: number | undefined;
+}
+
+/** Whether a record matches a query, `where` and the object aside. */
 function matches(
   query: UntilQuery,
   record: { label: string; name: string; source: string },
@@ -139,6 +155,12 @@ function matches(
 ): boolean {
   return record.label === query.label && record.name === query.name && seq > query.after &&
     (query.source === undefined || record.source === query.source);
+}
+
+/** Whether a record is of the object a query waits on. */
+function isOfObject(query: UntilQuery, record: LiveRecord): boolean {
+  if (query.instance !== undefined) return record.instance === query.instance;
+  return query.parentInstance === undefined || record.parentInstance === query.parentInstance;
 }
 
 /** `where` that throws counts as no match: a bad filter must not break recording. */
@@ -168,7 +190,7 @@ interface Waiter {
  * const query = untilQuery("udp", "close", { timeoutMs: 1000 });
  * const closed = waiters.wait(query, [], () => []);
  * const event = { seq: 1, time: 0, label: "udp", kind: "udp-socket", source: "event", name: "close" } as const;
- * waiters.notify(event, 1, () => event);
+ * waiters.notify({ ...event, instance: 1, parentInstance: undefined }, 1, () => event);
  * console.log((await closed).seq); // 1
  * ```
  */
@@ -186,7 +208,7 @@ export class Waiters {
    * The promise never becomes an unhandled rejection when nobody awaits it.
    *
    * @param query What to wait for.
-   * @param recorded The events recorded so far, oldest first.
+   * @param recorded The object's events recorded so far, oldest first.
    * @param lastEvents The label's latest events, for the timeout message.
    * @returns The matching event.
    */
@@ -219,14 +241,10 @@ export class Waiters {
    * @param seq Its sequence number.
    * @param eventOf Builds the record as an event (only called when a waiter needs it).
    */
-  notify(
-    record: { label: string; name: string; source: string },
-    seq: number,
-    eventOf: () => TraceEvent,
-  ): void {
+  notify(record: LiveRecord, seq: number, eventOf: () => TraceEvent): void {
     let event: TraceEvent | undefined;
     for (const waiter of this.#waiting) {
-      if (!matches(waiter.query, record, seq)) continue;
+      if (!matches(waiter.query, record, seq) || !isOfObject(waiter.query, record)) continue;
       event ??= eventOf();
       if (!passes(waiter.query, event)) continue;
       if (--waiter.remaining === 0) {
@@ -237,13 +255,21 @@ export class Waiters {
   }
 
   /**
-   * Rejects every waiting call (the lab is closing).
+   * Rejects the waiting calls `which` selects (every one by default: the lab
+   * is closing).
    *
    * @param why The error for one waiter's query.
+   * @param which Which waiters; default all.
    */
-  rejectAll(why: (query: UntilQuery) => Error): void {
-    for (const waiter of this.#waiting) waiter.reject(why(waiter.query));
-    this.#waiting.clear();
+  reject(
+    why: (query: UntilQuery) => Error,
+    which: (query: UntilQuery) => boolean = () => true,
+  ): void {
+    for (const waiter of this.#waiting) {
+      if (!which(waiter.query)) continue;
+      this.#waiting.delete(waiter);
+      waiter.reject(why(waiter.query));
+    }
   }
 }
 

@@ -117,6 +117,20 @@ export function bindAddress(args: readonly unknown[]): string | undefined {
   return optionOrSecond(args, "address");
 }
 
+/**
+ * The port `dgram.Socket#bind(...)` was given: `bind(port)` or `bind({ port })`.
+ *
+ * @param args The arguments of `bind`.
+ * @returns The port, if a non-zero one was given.
+ */
+export function bindPort(args: readonly unknown[]): number | undefined {
+  const first = args[0];
+  const port = first !== null && typeof first === "object"
+    ? (first as { port?: unknown }).port
+    : first;
+  return typeof port === "number" && port !== 0 ? port : undefined;
+}
+
 /** A string given as an option of the first argument (an object), or as the second argument. */
 function optionOrSecond(args: readonly unknown[], key: string): string | undefined {
   const first = args[0];

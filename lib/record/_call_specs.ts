@@ -13,6 +13,7 @@ import { failureHint } from "./_failure_hint.ts";
 import { callHook, type CallSpec, type Hook } from "./_hooks.ts";
 import {
   bindAddress,
+  bindPort,
   byteLength,
   listenHost,
   type SendArgs,
@@ -56,6 +57,10 @@ const tcpConnect: CallSpec = {
 
 const udpBind: CallSpec = {
   guard: (_endpoint, args) => ({ operation: "bind", address: bindAddress(args) }),
+  deferUntil(endpoint, args) {
+    const port = bindPort(args);
+    return port === undefined ? undefined : endpoint.sink.whenReleased?.(port);
+  },
 };
 
 const udpConnect: CallSpec = {

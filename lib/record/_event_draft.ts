@@ -9,6 +9,24 @@
 
 import type { Address, EndpointKind, EventSource, TraceEvent } from "./event.ts";
 
+/** The endpoint a draft records for. */
+export interface DraftEndpoint {
+  /** Its label. */
+  readonly label: string;
+  /** Its kind. */
+  readonly kind: EndpointKind;
+  /** For an accepted socket, its server's label. */
+  readonly parent?: string | undefined;
+  /**
+   * Which watched object it is.
+   *
+   * @default {0}
+   */
+  readonly instance?: number;
+  /** For an accepted socket, its server's instance. */
+  readonly parentInstance?: number | undefined;
+}
+
 /**
  * A record being written: the fields of a {@linkcode TraceEvent} except
  * `seq` and `time` (the lab stamps those), with `NaN` for a number that is
@@ -35,6 +53,10 @@ export class EventDraft {
   kind: EndpointKind;
   /** For an accepted socket, its server's label. */
   parent: string | undefined;
+  /** Which watched object (a process-unique number): labels can be taken over, objects not. */
+  instance: number;
+  /** For an accepted socket, its server's `instance`. */
+  parentInstance: number | undefined;
   /** An emitted event or a method call. */
   source: EventSource = "event";
   /** The event or method name. */
@@ -72,12 +94,14 @@ export class EventDraft {
   /**
    * Makes a draft for one endpoint.
    *
-   * @param endpoint The label, kind and (for an accepted socket) parent.
+   * @param endpoint The label, kind, instance and (for an accepted socket) parent.
    */
-  constructor(endpoint: { label: string; kind: EndpointKind; parent?: string }) {
+  constructor(endpoint: DraftEndpoint) {
     this.label = endpoint.label;
     this.kind = endpoint.kind;
     this.parent = endpoint.parent;
+    this.instance = endpoint.instance ?? 0;
+    this.parentInstance = endpoint.parentInstance;
   }
 
   /**

@@ -11,7 +11,8 @@
  * @module
  */
 
-import type { Address, EndpointKind, EventSource, TraceEvent } from "./event.ts";
+import type { EventSource, TraceEvent } from "./event.ts";
+import { Contexts } from "./_contexts.ts";
 import { EventDraft } from "./_event_draft.ts";
 import { bytesPreview, PREVIEW_BYTES, textPreview } from "./_preview.ts";
 import { checkNumber, isPositiveInteger } from "../_validate.ts";
@@ -61,25 +62,6 @@ interface Extra {
   args?: string;
 }
 
-/** An endpoint with the addresses it had at some record: most records share a few. */
-interface Context {
-  readonly label: string;
-  readonly kind: EndpointKind;
-  readonly parent: string | undefined;
-  readonly local: Address | undefined;
-  readonly remote: Address | undefined;
-}
-
-/** What a draft last resolved to, kept on the draft so a busy socket resolves nothing. */
-interface ContextCache {
-  log: EventLog;
-  id: number;
-  local: Address | undefined;
-  remote: Address | undefined;
-}
-const CONTEXT = Symbol("socketlab.eventLog.context");
-type Cached = { [CONTEXT]?: ContextCache };
-
 /** Options of {@linkcode EventLog}. */
 export interface EventLogOptions {
   /**
@@ -120,9 +102,7 @@ export class EventLog {
   #ints = new Int32Array(0);
   #previews = new Uint8Array(0);
   #extras = new Map<number, Extra>();
-  #contexts: Context[] = [];
-  /** label, kind, parent → local → remote → context id */
-  #contextIds = new Map<string, Map<Address | undefined, Map<Address | undefined, number>>>();
+  #contexts = new Contexts();
   #names: string[] = [];
   #nameIds = new Map<string, number>();
 
@@ -135,6 +115,21 @@ export class EventLog {
     const max = options.maxEvents ?? DEFAULT_MAX_EVENTS;
     checkNumber(max, "maxEvents", "a positive integer", isPositiveInteger);
     this.maxEvents = max;
+  }
+
+  /** How many endpoint contexts the kept events use (it never outgrows them). */
+  get contexts(): number {
+    return this.#contexts.size;
+  }
+
+  /**
+   * Marks the events of a watched object as superseded (see
+   * {@linkcode TraceEvent.superseded}), those kept and those to come.
+   *
+   * @param instance The object's instance number.
+   */
+  supersede(instance: number): void {
+    this.#contexts.supersede(instance);
   }
 
   /** How many older events were dropped to stay within `maxEvents`. */
@@ -171,6 +166,7 @@ export class EventLog {
    * @param time Its time in milliseconds.
    */
   append(draft: EventDraft, seq: number, time: number): void {
+    const reused = this.#count === this.maxEvents;
     const slot = this.#nextSlot();
     const f = slot * F;
     const numbers = this.#numbers;
@@ -179,7 +175,10 @@ export class EventLog {
     numbers[f + F_BYTES] = draft.bytes;
     const i = slot * I;
     const ints = this.#ints;
-    ints[i + I_CONTEXT] = this.#contextOf(draft);
+    const context = this.#contexts.idOf(draft);
+    this.#contexts.retain(context);
+    if (reused) this.#contexts.release(ints[i + I_CONTEXT]);
+    ints[i + I_CONTEXT] = context;
     ints[i + I_NAME] = this.#nameId(draft.name) * 2 + (draft.source === "call" ? 1 : 0);
     if (ints[i + I_FLAGS] & FLAG_EXTRA) this.#extras.delete(slot);
     let flags = 0;
@@ -232,14 +231,19 @@ export class EventLog {
     const slot = this.#slotOf(seq);
     if (slot === -1) return false;
     const i = slot * I + I_CONTEXT;
-    const had = this.#contexts[this.#ints[i]];
+    const had = this.#contexts.get(this.#ints[i]);
     if (
       (draft.local !== undefined && draft.local !== had.local) ||
       (draft.remote !== undefined && draft.remote !== had.remote)
     ) {
-      const local = draft.local ?? had.local;
-      const remote = draft.remote ?? had.remote;
-      this.#ints[i] = this.#contextId(had, local, remote);
+      const id = this.#contexts.withAddresses(
+        had,
+        draft.local ?? had.local,
+        draft.remote ?? had.remote,
+      );
+      this.#contexts.retain(id);
+      this.#contexts.release(this.#ints[i]);
+      this.#ints[i] = id;
     }
     this.#setResult(slot, draft);
     return true;
@@ -361,52 +365,6 @@ export class EventLog {
     return -1;
   }
 
-  /** The context id of a draft's endpoint and addresses (cached on the draft). */
-  #contextOf(draft: EventDraft): number {
-    const cache = (draft as Cached)[CONTEXT];
-    if (
-      cache !== undefined && cache.log === this && cache.local === draft.local &&
-      cache.remote === draft.remote
-    ) {
-      return cache.id;
-    }
-    const id = this.#contextId(draft, draft.local, draft.remote);
-    if (cache === undefined) {
-      (draft as Cached)[CONTEXT] = { log: this, id, local: draft.local, remote: draft.remote };
-    } else {
-      cache.log = this;
-      cache.id = id;
-      cache.local = draft.local;
-      cache.remote = draft.remote;
-    }
-    return id;
-  }
-
-  #contextId(
-    endpoint: { label: string; kind: EndpointKind; parent?: string | undefined },
-    local: Address | undefined,
-    remote: Address | undefined,
-  ): number {
-    const key = `${endpoint.label}\u0000${endpoint.kind}\u0000${endpoint.parent ?? "\u0000"}`;
-    let byLocal = this.#contextIds.get(key);
-    if (byLocal === undefined) this.#contextIds.set(key, byLocal = new Map());
-    let byRemote = byLocal.get(local);
-    if (byRemote === undefined) byLocal.set(local, byRemote = new Map());
-    let id = byRemote.get(remote);
-    if (id === undefined) {
-      id = this.#contexts.length;
-      byRemote.set(remote, id);
-      this.#contexts.push({
-        label: endpoint.label,
-        kind: endpoint.kind,
-        parent: endpoint.parent,
-        local,
-        remote,
-      });
-    }
-    return id;
-  }
-
   #nameId(name: string): number {
     let id = this.#nameIds.get(name);
     if (id === undefined) {
@@ -421,7 +379,7 @@ export class EventLog {
     const f = slot * F;
     const i = slot * I;
     const numbers = this.#numbers;
-    const context = this.#contexts[this.#ints[i + I_CONTEXT]];
+    const context = this.#contexts.get(this.#ints[i + I_CONTEXT]);
     const nameWord = this.#ints[i + I_NAME];
     const flags = this.#ints[i + I_FLAGS];
     const extra = flags & FLAG_EXTRA ? this.#extras.get(slot) : undefined;
@@ -434,6 +392,7 @@ export class EventLog {
       name: this.#names[nameWord >> 1],
     };
     if (context.parent !== undefined) e.parent = context.parent;
+    if (this.#contexts.isSuperseded(context)) e.superseded = true;
     if (context.local !== undefined) e.local = context.local;
     if (context.remote !== undefined) e.remote = context.remote;
     const bytes = numbers[f + F_BYTES];

@@ -59,6 +59,13 @@ export interface CallSpec<P = unknown[]> {
   /** The call's record is completed by `callbackResult` (when there is a callback). */
   settlesInCallback?: boolean;
   /**
+   * A promise to wait for before making the call, or `undefined` to make it
+   * at once. Only for methods that return their object and report their
+   * outcome by events: a UDP `bind` to a port that a superseded socket of
+   * the lab is still releasing.
+   */
+  deferUntil?(endpoint: Endpoint, args: P): Promise<void> | undefined;
+  /**
    * Whether this call is Node replaying an earlier call it had queued (a
    * UDP `send` before the socket was bound is queued and made again after
    * `listening`): it passes through without a second record.

@@ -59,6 +59,11 @@ export interface WatchSink {
   settle(seq: number, draft: EventDraft): void;
   /** Called with every newly watched object (the ones passed in and accepted sockets). */
   adopt(watched: Watched): void;
+  /**
+   * When `port` is held by an object the lab is closing (a superseded UDP
+   * socket whose port is not free yet), resolves once it is free.
+   */
+  whenReleased?(port: number): Promise<void> | undefined;
 }
 
 /** Everything the lab needs to know about one watched object. */
@@ -71,6 +76,10 @@ export interface Watched {
   readonly target: Target;
   /** For an accepted socket, the label of its server. */
   readonly parent?: string;
+  /** A number no other watched object of this process has. */
+  readonly instance: number;
+  /** For an accepted socket, its server's `instance`. */
+  readonly parentInstance?: number;
   /** Whether its `close` event has been seen. */
   readonly closed: boolean;
   /** Resolves when its `close` event is seen. */
@@ -124,6 +133,8 @@ const DETACHED: WatchSink = {
   adopt: () => {},
 };
 
+let instances = 0;
+
 /**
  * The kind of a watchable object, or `undefined` if it is not one.
  *
@@ -135,6 +146,41 @@ export function endpointKindOf(target: unknown): EndpointKind | undefined {
   if (target instanceof net.Socket) return "tcp-socket";
   if (target instanceof dgram.Socket) return "udp-socket";
   return undefined;
+}
+
+/** What a watchable object of each kind has of its own once its constructor ran. */
+const OWN_STATE: Record<EndpointKind, string> = {
+  "tcp-server": "_connections",
+  "tcp-socket": "_readableState",
+  "udp-socket": "type",
+};
+
+/**
+ * Throws a `TypeError` naming the value unless it is a real `net.Server`,
+ * `net.Socket` or `dgram.Socket`: one its constructor made, not merely an
+ * object with one of their prototypes.
+ *
+ * @example Usage
+ * ```ts
+ * import net from "node:net";
+ * import { assertThrows } from "@std/assert";
+ * import { assertWatchable } from "./_watch.ts";
+ * assertWatchable(new net.Socket());
+ * assertThrows(() => assertWatchable(Object.create(net.Socket.prototype)), TypeError);
+ * ```
+ *
+ * @param target Anything.
+ */
+export function assertWatchable(target: unknown): asserts target is Target {
+  const kind = endpointKindOf(target);
+  if (kind !== undefined && Object.hasOwn(target as object, OWN_STATE[kind])) return;
+  const what = kind === undefined
+    ? describeValue(target)
+    : `an object with the prototype of a ${kind} that its constructor did not make`;
+  throw new TypeError(
+    `lab.watch(): target must be a net.Server, net.Socket or dgram.Socket made by ` +
+      `net.createServer(), net.connect() / new net.Socket() or dgram.createSocket(), got ${what}`,
+  );
 }
 
 /**
@@ -156,14 +202,14 @@ export function watchedLabelOf(target: unknown): string | undefined {
  * @param target A `net.Server`, `net.Socket` or `dgram.Socket`.
  * @param label The label to record under.
  * @param sink Where records go.
- * @param parent For an accepted socket, its server's label.
+ * @param parent For an accepted socket, its server.
  * @returns The bookkeeping handle (also passed to `sink.adopt`).
  */
 export function instrument(
   target: Target,
   label: string,
   sink: WatchSink,
-  parent?: string,
+  parent?: Watched,
 ): Watched {
   const kind = endpointKindOf(target);
   if (kind === undefined) {
@@ -183,6 +229,8 @@ export class Endpoint implements Watched {
   readonly kind: EndpointKind;
   readonly target: Target;
   readonly parent?: string;
+  readonly instance: number = ++instances;
+  readonly parentInstance?: number;
   sink: WatchSink;
   readonly names: ReadonlySet<string>;
   /** The one record this object fills, again and again. */
@@ -207,14 +255,29 @@ export class Endpoint implements Watched {
   #closed: () => void;
   #lastSender: Address | undefined = undefined;
 
-  constructor(target: Target, kind: EndpointKind, label: string, sink: WatchSink, parent?: string) {
+  constructor(
+    target: Target,
+    kind: EndpointKind,
+    label: string,
+    sink: WatchSink,
+    parent?: Watched,
+  ) {
     this.target = target;
     this.kind = kind;
     this.label = label;
     this.sink = sink;
-    if (parent !== undefined) this.parent = parent;
+    if (parent !== undefined) {
+      this.parent = parent.label;
+      this.parentInstance = parent.instance;
+    }
     this.names = EVENTS[kind];
-    this.draft = new EventDraft({ label, kind, parent });
+    this.draft = new EventDraft({
+      label,
+      kind,
+      parent: this.parent,
+      instance: this.instance,
+      parentInstance: this.parentInstance,
+    });
     const { promise, resolve } = Promise.withResolvers<void>();
     this.whenClosed = promise;
     this.#closed = resolve;
@@ -418,7 +481,7 @@ export class Endpoint implements Watched {
   /** A `connection`: the accepted socket is watched as `label#N`. */
   #accept(draft: EventDraft, socket: net.Socket): void {
     this.connections++;
-    const child = instrument(socket, `${this.label}#${++this.accepted}`, this.sink, this.label);
+    const child = instrument(socket, `${this.label}#${++this.accepted}`, this.sink, this);
     child.whenClosed.then(() => this.connections--, () => {});
     draft.preview = child.label;
     if (typeof socket.remotePort === "number") {
@@ -460,6 +523,10 @@ export class Endpoint implements Watched {
     draft.payload = undefined;
     const settlesInCallback = spec.callbackResult !== undefined &&
       this.#reportCallback(spec, { name, seq, remote, bytes }, args);
+    const released = spec.deferUntil?.(this, parsed);
+    if (released !== undefined) {
+      return this.#deferred(released, { name, seq, remote, spec, args, settlesInCallback }, self);
+    }
     let result: unknown;
     try {
       result = this.#passThrough(original, self, args);
@@ -470,6 +537,26 @@ export class Endpoint implements Watched {
     const call: CallInProgress = { name, seq, remote, spec, args, settlesInCallback };
     safely(this, this.#callReturned, call, result);
     return result;
+  }
+
+  /**
+   * Makes a call once `released` resolves, for a method that returns its
+   * object and reports its outcome by events (`bind`): the program gets the
+   * object at once, and a synchronous throw of the original becomes an
+   * `error` event.
+   */
+  #deferred(released: Promise<void>, call: CallInProgress, self: unknown): unknown {
+    released.then(() => {
+      if (this.detached) return Reflect.apply(this.current[call.name], self, call.args);
+      try {
+        const result = this.#passThrough(this.current[call.name], self, call.args);
+        safely(this, this.#callReturned, call, result);
+      } catch (error) {
+        this.#callFailed(call.name, call.seq, call.remote, call.args, error);
+        (self as { emit(name: string, error: unknown): void }).emit("error", error);
+      }
+    });
+    return self;
   }
 
   #describe(spec: CallSpec<unknown>, parsed: unknown): void {

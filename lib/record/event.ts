@@ -106,6 +106,11 @@ export interface TraceEvent {
   readonly args?: string;
   /** For an accepted socket, the label of the server that accepted it. */
   readonly parent?: string;
+  /**
+   * `true` when a later `watch()` took this object's label over (a re-run
+   * cell): the event happened to an object the label no longer means.
+   */
+  readonly superseded?: boolean;
 }
 
 /**
