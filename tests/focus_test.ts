@@ -5,12 +5,12 @@
  */
 import { assert, assertEquals, assertMatch, assertStringIncludes, assertThrows } from "@std/assert";
 import net from "node:net";
-import dgram from "node:dgram";
 import { Lab, Trace, type TraceEvent } from "../lib/mod.ts";
 import { focusEvents, narrowWindow } from "../lib/render/focus.ts";
 import { sequenceModel } from "../lib/render/sequence_model.ts";
 import { backpressureSeries } from "../lib/render/backpressure_chart.ts";
 import { backpressureTrace, tcpTrace, wideTrace } from "./fixtures/traces.ts";
+import { udpPair } from "./fixtures/udp_pair.ts";
 
 const HOST = "127.0.0.1";
 const seqs = (events: readonly TraceEvent[]) => events.map((e) => e.seq);
@@ -159,12 +159,7 @@ Deno.test("lab views: diagram, chart, datagrams and sockets focus on labels and 
   assert(rows.some((r) => r.remote.port === firstPort), "the server's socket of the client");
   assert(!rows.some((r) => r.local.port === secondPort || r.remote.port === secondPort));
 
-  const a = lab.watch(dgram.createSocket("udp4"), "a");
-  const b = lab.watch(dgram.createSocket("udp4"), "b");
-  a.bind(0, HOST);
-  b.bind(0, HOST);
-  await lab.until("a", "listening");
-  const bPort = (await lab.until("b", "listening")).local!.port;
+  const { sender: a, port: bPort } = await udpPair(lab, ["a", "b"]);
   a.send("x", bPort, HOST);
   await lab.until("b", "message");
   const udpMark = lab.mark();

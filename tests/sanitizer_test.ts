@@ -18,12 +18,12 @@
  */
 import { assert, assertEquals } from "@std/assert";
 import net from "node:net";
-import dgram from "node:dgram";
 import { type Figure, Lab, Trace } from "../lib/mod.ts";
 import { Figure as FigureClass } from "../lib/jupyter/figure.ts";
 import { renderBarChart } from "../lib/render/bar_chart.ts";
 import { svgSize } from "../lib/render/svg_image.ts";
 import { tcpTrace, udpTrace, wideTrace } from "./fixtures/traces.ts";
+import { udpPair } from "./fixtures/udp_pair.ts";
 import { launchChromium } from "./fixtures/chromium.ts";
 import {
   type Bundle,
@@ -98,13 +98,8 @@ async function liveCases(): Promise<Case[]> {
   const sockets = await lab.sockets({ labels: ["client"] });
   client.resume();
   await lab.until("client", "close", { timeoutMs: 10_000 });
-  const a = lab.watch(dgram.createSocket("udp4"), "udp-a");
-  const b = lab.watch(dgram.createSocket("udp4"), "udp-b");
-  a.bind(0, HOST);
-  b.bind(0, HOST);
-  await lab.until("udp-a", "listening");
-  const port = (await lab.until("udp-b", "listening")).local!.port;
-  for (const text of ["one", "two", "three"]) a.send(text, port, HOST);
+  const { sender, port } = await udpPair(lab, ["udp-a", "udp-b"]);
+  for (const text of ["one", "two", "three"]) sender.send(text, port, HOST);
   await lab.until("udp-b", "message", { count: 3 });
   const figures: [string, unknown][] = [
     ["lab.trace", lab.trace.select("server", "client")],
@@ -308,6 +303,12 @@ Deno.test({
     const lab = await loadJupyterLab();
     const cases = await notebookCases(NOTEBOOKS);
     assert(cases.length >= 20, `${cases.length} figure outputs in ${NOTEBOOKS}`);
-    assertEquals(await checkCases(lab, cases, "sanitized-notebooks"), []);
+    assertEquals(
+      await checkCases(lab, cases, "sanitized-notebooks"),
+      [],
+      `figure outputs of ${NOTEBOOKS} that an untrusted JupyterLab does not show as drawn; ` +
+        "outputs made before the figures became images need the notebooks re-executed " +
+        "(deno task notebooks)",
+    );
   },
 });

@@ -49,18 +49,31 @@ export function backpressureFigure(
 }
 
 /**
- * The datagram flows of a time window, counted again from the trace's
- * events: the ports the sockets used are learnt from every event, the
- * datagrams counted only inside the window.
+ * The datagram flows a focus shows: from or to some endpoints; in a time
+ * window, counted again from the trace's events (the ports the sockets used
+ * are learnt from every event, the datagrams counted only inside the
+ * window), else the ledger's running totals.
  *
- * @param events The trace's events.
+ * @param ledger The lab's ledger.
+ * @param events The trace's events (read only for a window).
  * @param window The window (already checked).
+ * @param labels Only the flows from or to these endpoints.
  * @returns The flows.
  */
-export function flowsIn(events: readonly TraceEvent[], window: TimeWindow): DatagramFlow[] {
-  const ledger = new DatagramLedger();
-  for (const e of events) ledger.add(inWindow(e, window) ? e : { ...e, remote: undefined });
-  return ledger.flows();
+export function focusFlows(
+  ledger: DatagramLedger,
+  events: () => readonly TraceEvent[],
+  window: TimeWindow,
+  labels: readonly string[] | undefined,
+): DatagramFlow[] {
+  let counted = ledger;
+  if (Object.keys(window).length > 0) {
+    counted = new DatagramLedger();
+    for (const e of events()) counted.add(inWindow(e, window) ? e : { ...e, remote: undefined });
+  }
+  const keep = new Set(labels);
+  const flows = counted.flows();
+  return labels ? flows.filter((f) => keep.has(f.from) || keep.has(f.to)) : flows;
 }
 
 /**

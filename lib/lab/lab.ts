@@ -26,7 +26,7 @@ import { type UntilOptions, untilQuery } from "./until.ts";
 import {
   backpressureFigure,
   datagramFigure,
-  flowsIn,
+  focusFlows,
   pollSockets,
   portsOf,
   socketsOf,
@@ -493,13 +493,8 @@ export class Lab implements AsyncDisposable {
   datagrams(focus: FocusOptions = {}): Figure & { readonly flows: DatagramFlow[] } {
     const window = checkWindow(focus, "lab.datagrams()");
     const labels = this.#assertLabels("datagrams", focus.labels);
-    const flows = Object.keys(window).length === 0
-      ? this.#recorder.ledger.flows()
-      : flowsIn(this.events(), window);
-    const keep = new Set(labels);
-    return datagramFigure(
-      labels ? flows.filter((f) => keep.has(f.from) || keep.has(f.to)) : flows,
-    );
+    const flows = focusFlows(this.#recorder.ledger, () => this.events(), window, labels);
+    return datagramFigure(flows);
   }
 
   /**
