@@ -34,7 +34,7 @@ export interface TraceInit {
    * Show only the events in this window. The trace keeps the others so that
    * its diagram still knows every endpoint's addresses.
    *
-   * @default {{}} every event
+   * @default {undefined} every event
    */
   readonly window?: TimeWindow;
 }
