@@ -56,4 +56,6 @@ export type {
   SocketTimerKind,
 } from "./os/socket_row.ts";
 export type { EndpointSummary } from "./render/summary.ts";
+export type { FocusOptions, TimeWindow } from "./render/focus.ts";
+export type { SequenceOptions } from "./render/sequence_model.ts";
 export { isLoopbackAddress, isMulticastAddress, isWildcardAddress } from "./os/address.ts";

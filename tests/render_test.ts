@@ -5,7 +5,10 @@ import { sequenceModel } from "../lib/render/sequence_model.ts";
 import { backpressureSeries, renderBackpressureChart } from "../lib/render/backpressure_chart.ts";
 import { renderSocketTableHtml, renderSocketTableText } from "../lib/render/socket_table.ts";
 import { renderBarChart } from "../lib/render/bar_chart.ts";
-import { escapeXml, svgDocument, truncate } from "../lib/render/_svg.ts";
+import { escapeXml, svgDocument, textWidth, truncate } from "../lib/render/_svg.ts";
+import { renderTraceHtml } from "../lib/render/trace_table.ts";
+import { renderDatagramHtml } from "../lib/render/datagram_table.ts";
+import { renderSummaryHtml } from "../lib/render/summary.ts";
 import type { SocketTable } from "../lib/os/socket_row.ts";
 
 type Draft = Omit<TraceEvent, "seq" | "time">;
@@ -475,7 +478,7 @@ Deno.test("renderSocketTableHtml: one row per socket, states and timers", () => 
   assertStringIncludes(html, "[::ffff:127.0.0.1]:50000");
   assertStringIncludes(html, "keep-alive in 29.53 s");
   assertStringIncludes(html, "123456");
-  assertMatch(html, /color:#d9534f;font-weight:bold">CLOSE_WAIT/);
+  assertMatch(html, /background-color:#cf222e;color:#ffffff;[^"]*">CLOSE_WAIT/);
   assertStringIncludes(html, "Kernel sockets on ports 8080");
 });
 
@@ -536,4 +539,102 @@ Deno.test("svg helpers: escaping, control characters, truncation, document", () 
   assertEquals(truncate("abc", 4), "abc");
   const svg = svgDocument({ width: 10.2, height: 5, title: "t", body: "" });
   assertStringIncludes(svg, 'width="11" height="5" viewBox="0 0 11 5"');
+});
+
+/** Each cell of an HTML table: its tag, alignment attribute, inline text-align and text. */
+function cellsOf(html: string) {
+  return [...html.matchAll(/<(td|th) align="(\w+)" style="text-align:(\w+);[^"]*">(.*?)<\/\1>/g)]
+    .map(([, tag, attribute, style, content]) => ({
+      tag,
+      attribute,
+      style,
+      text: content.replace(/<[^>]+>/g, ""),
+    }));
+}
+
+Deno.test("tables: text left-aligned and numbers right-aligned, by attribute and inline style", () => {
+  const events = trace([
+    cli({ source: "call", name: "write", bytes: 5, preview: "hello", returned: true }),
+    cli({ source: "event", name: "drain", counters: { bytesWritten: 5, writableLength: 0 } }),
+  ]);
+  const flows = [{ from: "a", to: "b", sent: 10, received: 7, lost: 3 }];
+  const tables: [string, string, string[]][] = [
+    ["trace", renderTraceHtml(events), ["right", "right", "left", "left", "left", "left"]],
+    ["sockets", renderSocketTableHtml(TABLE), [
+      "left",
+      "left",
+      "left",
+      "left",
+      "right",
+      "right",
+      "left",
+    ]],
+    ["datagrams", renderDatagramHtml(flows), ["left", "left", "right", "right", "right", "right"]],
+  ];
+  for (const [name, html, columns] of tables) {
+    const cells = cellsOf(html);
+    assertEquals(cells.length % columns.length, 0, name);
+    assert(cells.length >= 2 * columns.length, `${name}: a header and rows`);
+    cells.forEach((cell, i) => {
+      const want = columns[i % columns.length];
+      assertEquals([cell.attribute, cell.style], [want, want], `${name} "${cell.text}"`);
+    });
+    // JupyterLab centres tables; these keep to the left of the output.
+    assertMatch(html, /<table class="[\w-]+" style="[^"]*margin:0 0 8px 0/);
+  }
+  const summary = cellsOf(
+    renderSummaryHtml({ label: "c", kind: "tcp-socket", state: "open", events: 2, calls: 1 }),
+  );
+  assert(summary.length >= 6 && summary.every((c) => c.attribute === "left" && c.style === "left"));
+  // Coloured text comes as a badge with its own background (readable on any theme).
+  assertMatch(renderDatagramHtml(flows), /background-color:#cf222e;color:#ffffff;[^"]*">3</);
+});
+
+Deno.test("drawings bring their own background and ink, and use no text below 10 px", () => {
+  const drawings = [
+    renderSequenceDiagram(TCP),
+    renderBackpressureChart(BACKPRESSURE, { label: "client" }),
+    renderBarChart({ title: "t", unit: "/s", bars: [{ label: "a", value: 1 }] }),
+  ];
+  for (const svg of drawings) {
+    assertMatch(svg, /^<svg [^>]*color="#1f2328" fill="currentColor"/);
+    assertMatch(svg, /<rect class="paper" x="\.5" y="\.5" width="\d+" height="\d+" fill="#ffffff"/);
+    const sizes = [...svg.matchAll(/font-size[=:]"?([\d.]+)/g)].map((m) => Number(m[1]));
+    assert(sizes.length > 0 && Math.min(...sizes) >= 10, `font sizes ${sizes}`);
+  }
+});
+
+Deno.test("renderBarChart: the drawing grows until its labels, values and notes fit", () => {
+  const note = "1.37 × node:net, 3 runs of 5";
+  const bars = [
+    { label: "node:net", value: 1653, note: "1.00 × node:net" },
+    { label: "node:net watched by a lab", value: 1654, note: "1.00 × node:net" },
+    { label: "Deno native", value: 2260, note },
+  ];
+  const svg = renderBarChart({ title: "Bulk transfer", unit: "MiB/s", bars, width: 300 });
+  const width = Number(/width="(\d+)"/.exec(svg)![1]);
+  // The longest bar's value (12 px) and note (11 px) start after the bar and must end inside.
+  const [, x, value] = /<text x="([\d.]+)" y="\d+">(2,260 MiB\/s)/.exec(svg)!;
+  const end = Number(x) + textWidth(value, 12) + textWidth(` (${note})`, 11);
+  assert(end <= width, `value ends at ${end.toFixed(0)} px of ${width}`);
+  assert(width > 300, `wider than asked: ${width}`);
+  assertStringIncludes(svg, "node:net watched by a lab");
+});
+
+Deno.test("renderSequenceDiagram: marks on the last lane fit inside the drawing", () => {
+  const events = trace([
+    cli({ source: "event", name: "connect" }),
+    cli({ source: "call", name: "setKeepAlive", args: "true, 1000" }),
+    cli({ source: "call", name: "write", code: "ERR_STREAM_WRITE_AFTER_END", message: "x" }),
+  ]);
+  const svg = renderSequenceDiagram(events);
+  const width = Number(/width="(\d+)"/.exec(svg)![1]);
+  const marks = [
+    ...svg.matchAll(/<g class="mark \w+">.*?<text x="([\d.]+)" y="\d+">(.*?)<\/text>/g),
+  ];
+  assertEquals(marks.length, sequenceModel(events).marks.length);
+  for (const [, x, text] of marks) {
+    const end = Number(x) + textWidth(text, 11);
+    assert(end <= width, `"${text}" ends at ${end.toFixed(0)} of ${width}`);
+  }
 });

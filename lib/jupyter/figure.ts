@@ -15,19 +15,48 @@ export const jupyterDisplay: unique symbol = Symbol.for("Jupyter.display");
 /** The key `Deno.inspect` looks for to print a value. */
 export const denoInspect: unique symbol = Symbol.for("Deno.customInspect");
 
-/** What a {@linkcode Figure} shows: always plain text, plus HTML or SVG. */
+import { isSvgDocument, renderSvgImageHtml } from "../render/svg_image.ts";
+
+/**
+ * What a {@linkcode Figure} shows: always plain text, plus HTML. A drawing
+ * given as `image/svg+xml` is turned into HTML (see {@linkcode Figure}).
+ */
 export interface MimeBundle {
   /** The fallback every front end can show (terminals, plain-text viewers). */
   readonly "text/plain": string;
   /** Rich HTML. */
   readonly "text/html"?: string;
-  /** An SVG image. */
+  /** An SVG drawing; a {@linkcode Figure} shows it as HTML instead. */
   readonly "image/svg+xml"?: string;
 }
 
+// Why drawings are shown as `<img src="data:image/svg+xml;base64,...">` inside
+// text/html, and nothing else:
+// - JupyterLab 4 and Notebook 7 show an untrusted notebook's HTML through their
+//   sanitizer, which removes inline <svg> (and its <style>) but keeps an <img>
+//   with a data: source and the inline styles used here; they never show
+//   image/svg+xml in an untrusted notebook (its renderer is not "safe"), so a
+//   bundle with it falls back to text/plain. tests/sanitizer_test.ts runs
+//   JupyterLab's own sanitizer over every figure.
+// - nbconvert (6.5 and 7.x) prefers text/html and keeps the <img>; 6.5 passes
+//   image/svg+xml through a cleaner that strips the drawing's children.
+// - GitHub's preview does not render inline SVG; an <img> with a data: source
+//   is reported to render. VS Code shows all of these forms.
+// - An <img> cannot inherit the page's colours, so every drawing brings its own
+//   background and ink (lib/render/_svg.ts): it reads on dark themes too.
+// - image/png would render in more places still (nbconvert --sanitize-html),
+//   but it needs a rasteriser with its own fonts, is several times the size of
+//   the SVG in the notebook and is blurry when zoomed: not added.
+// The <img> keeps its drawn size (max-width:none) inside a box that scrolls
+// sideways, so a wide diagram scrolls instead of shrinking its text
+// (lib/render/svg_image.ts).
+
 /**
  * A rendered view: displayed as its richest form in Jupyter, as text in a
- * terminal.
+ * terminal. A drawing (a bundle with `image/svg+xml`, or whose `text/html`
+ * is nothing but an `<svg>` document) is shown as HTML holding an `<img>` of
+ * it, the one form every notebook viewer shows: JupyterLab and Notebook 7
+ * with the notebook untrusted, nbconvert, VS Code and GitHub.
  *
  * @example Usage
  * ```ts
@@ -39,21 +68,31 @@ export interface MimeBundle {
 export class Figure {
   /** The MIME bundle shown in Jupyter. */
   readonly bundle: MimeBundle;
+  #svg: string | undefined;
 
   /**
-   * Wraps a MIME bundle.
+   * Wraps a MIME bundle; a drawing in it is shown as an `<img>` (see above).
    *
    * @param bundle The forms to show; `text/plain` is required.
    */
   constructor(bundle: MimeBundle) {
-    this.bundle = bundle;
+    const html = bundle["text/html"];
+    const svg = isSvgDocument(html)
+      ? html
+      : html === undefined
+      ? bundle["image/svg+xml"]
+      : undefined;
+    if (svg === undefined) {
+      this.bundle = bundle;
+      return;
+    }
+    this.#svg = svg;
+    this.bundle = { "text/html": renderSvgImageHtml(svg), "text/plain": bundle["text/plain"] };
   }
 
   /**
-   * A figure for an SVG drawing. It is shown as HTML with the SVG inline, not
-   * as `image/svg+xml`: JupyterLab puts SVG images in an `<img>`, where
-   * `currentColor` is always black and the drawing is lost on a dark theme;
-   * inline, it takes the page's text colour.
+   * A figure for an SVG drawing, shown as an `<img>` inside HTML (see
+   * {@linkcode Figure}), with a plain-text fallback.
    *
    * @example Usage
    * ```ts
@@ -67,12 +106,8 @@ export class Figure {
    * @returns The figure.
    */
   static fromSvg(svg: string, text: string): Figure {
-    const figure = new Figure({ "text/html": svg, "text/plain": text });
-    figure.#svg = svg;
-    return figure;
+    return new Figure({ "image/svg+xml": svg, "text/plain": text });
   }
-
-  #svg: string | undefined;
 
   /** The plain-text form. */
   get text(): string {
@@ -86,7 +121,7 @@ export class Figure {
 
   /** The SVG drawing, if the figure is one. */
   get svg(): string | undefined {
-    return this.#svg ?? this.bundle["image/svg+xml"];
+    return this.#svg;
   }
 
   /**

@@ -1,6 +1,7 @@
 /**
- * The trace a lab shows: a snapshot of its events, displayed in Jupyter as a
- * sequence diagram above a table, and in a terminal as text.
+ * The trace a lab shows: a snapshot of its events, focused on some endpoints
+ * and a time window, displayed in Jupyter as a sequence diagram above a
+ * table, and in a terminal as text.
  *
  * @module
  */
@@ -9,6 +10,17 @@ import type { TraceEvent } from "../record/event.ts";
 import { denoInspect, Figure, jupyterDisplay, type MimeBundle } from "./figure.ts";
 import { renderTraceHtml, renderTraceText } from "../render/trace_table.ts";
 import { renderSequenceDiagram, renderSequenceText } from "../render/sequence_diagram.ts";
+import type { SequenceOptions } from "../render/sequence_model.ts";
+import { renderSvgImageHtml } from "../render/svg_image.ts";
+import {
+  checkLabels,
+  checkWindow,
+  describeWindow,
+  hasLabel,
+  inWindow,
+  narrowWindow,
+  type TimeWindow,
+} from "../render/focus.ts";
 
 /** What a {@linkcode Trace} is made from. */
 export interface TraceInit {
@@ -18,10 +30,19 @@ export interface TraceInit {
   readonly events: readonly TraceEvent[];
   /** How many older events were dropped. */
   readonly dropped: number;
+  /**
+   * Show only the events in this window. The trace keeps the others so that
+   * its diagram still knows every endpoint's addresses.
+   *
+   * @default {undefined} every event
+   */
+  readonly window?: TimeWindow;
 }
 
 /**
- * A snapshot of a lab's events.
+ * A snapshot of a lab's events, focused as a notebook cell needs:
+ * `select()` some endpoints, `after()` a mark, `between()` two times; each
+ * returns a new trace, so they chain.
  *
  * @example Usage
  * ```ts
@@ -31,22 +52,34 @@ export interface TraceInit {
  * ```
  */
 export class Trace {
-  /** The lab's title. */
+  /** The lab's title, with the focus in brackets. */
   readonly title: string;
-  /** The events, oldest first. */
+  /** The events shown, oldest first. */
   readonly events: readonly TraceEvent[];
   /** How many older events were dropped to stay within the lab's bound. */
   readonly dropped: number;
+  /** Every event of the selected endpoints, also outside the window. */
+  #context: readonly TraceEvent[];
+  #window: TimeWindow;
 
   /**
    * Makes a snapshot.
    *
-   * @param init Title, events and dropped count.
+   * @param init Title, events, dropped count and an optional window.
    */
   constructor(init: TraceInit) {
     this.title = init.title;
-    this.events = init.events;
     this.dropped = init.dropped;
+    this.#context = init.events;
+    this.#window = checkWindow(init.window ?? {}, "new Trace()");
+    const window = this.#window;
+    this.events = Object.keys(window).length === 0
+      ? init.events
+      : init.events.filter((e) => inWindow(e, window));
+  }
+
+  #narrow(suffix: string, events: readonly TraceEvent[], window: TimeWindow): Trace {
+    return new Trace({ title: `${this.title} (${suffix})`, events, dropped: this.dropped, window });
   }
 
   /**
@@ -75,14 +108,55 @@ export class Trace {
    * @returns A new trace with those events (its `dropped` is the original's).
    */
   select(...labels: string[]): Trace {
-    const keep = new Set(labels);
-    return new Trace({
-      title: `${this.title} (${labels.join(", ")})`,
-      events: this.events.filter((e) =>
-        !e.superseded && (keep.has(e.label) || (e.parent !== undefined && keep.has(e.parent)))
-      ),
-      dropped: this.dropped,
-    });
+    const keep = new Set(checkLabels(labels, "trace.select()"));
+    const events = this.#context.filter((e) => !e.superseded && hasLabel(e, keep));
+    return this.#narrow(labels.join(", "), events, this.#window);
+  }
+
+  /**
+   * A trace of what happened after a mark: the events whose `seq` is larger.
+   * Its diagram still knows the addresses seen before.
+   *
+   * @example Usage
+   * ```ts
+   * import { Lab } from "socketlab";
+   * await using lab = await Lab.open("after");
+   * const mark = lab.mark();
+   * // ... the exchange this cell is about ...
+   * console.log(lab.trace.after(mark).events.length); // 0
+   * ```
+   *
+   * @param mark A sequence number from `lab.mark()`.
+   * @returns A new trace.
+   */
+  after(mark: number): Trace {
+    const window = narrowWindow(this.#window, checkWindow({ after: mark }, "trace.after()"));
+    return this.#narrow(describeWindow({ after: mark }), this.#context, window);
+  }
+
+  /**
+   * A trace of a time window: the events from `fromMs` to `toMs` (ms since
+   * the lab opened, both included).
+   *
+   * @example Usage
+   * ```ts
+   * import { Trace } from "socketlab";
+   * const base = { label: "c", kind: "tcp-socket", source: "event", name: "data" } as const;
+   * const trace = new Trace({
+   *   title: "t",
+   *   events: [{ ...base, seq: 1, time: 5 }, { ...base, seq: 2, time: 50 }],
+   *   dropped: 0,
+   * });
+   * console.log(trace.between(0, 10).events.length); // 1
+   * ```
+   *
+   * @param fromMs The start, in ms since the lab opened.
+   * @param toMs The end, in ms since the lab opened.
+   * @returns A new trace.
+   */
+  between(fromMs: number, toMs: number): Trace {
+    const asked = checkWindow({ fromMs, toMs }, "trace.between()");
+    return this.#narrow(describeWindow(asked), this.#context, narrowWindow(this.#window, asked));
   }
 
   /**
@@ -108,10 +182,31 @@ export class Trace {
   /**
    * The sequence diagram of these events.
    *
-   * @returns A figure (SVG with a text fallback).
+   * @example Usage
+   * ```ts
+   * import { Trace } from "socketlab";
+   * const trace = new Trace({ title: "t", events: [], dropped: 0 });
+   * console.log(trace.diagram({ maxSteps: 100 }).text); // (no events recorded yet)
+   * ```
+   *
+   * @param options More focus (it narrows this trace's), row limit, preview length, title.
+   * @returns A figure (an image of the SVG, with a text fallback).
    */
-  diagram(): Figure {
-    return Figure.fromSvg(renderSequenceDiagram(this.events), renderSequenceText(this.events));
+  diagram(options: SequenceOptions = {}): Figure {
+    const window = narrowWindow(this.#window, checkWindow(options, "trace.diagram()"));
+    const focused = { title: this.title, ...options, ...window };
+    const drawn = this.#current();
+    return Figure.fromSvg(
+      renderSequenceDiagram(drawn, focused),
+      renderSequenceText(drawn, focused),
+    );
+  }
+
+  /** The events a diagram draws: superseded objects share their labels with the current ones. */
+  #current(): readonly TraceEvent[] {
+    return this.#context.some((e) => e.superseded)
+      ? this.#context.filter((e) => !e.superseded)
+      : this.#context;
   }
 
   /** The trace as a text table. */
@@ -120,14 +215,17 @@ export class Trace {
   }
 
   /**
-   * Shown in Jupyter: the sequence diagram above the table of events.
+   * Shown in Jupyter: the sequence diagram (as an image every viewer shows)
+   * above the table of events.
    *
    * @returns The MIME bundle.
    */
   [jupyterDisplay](): MimeBundle {
     const table = renderTraceHtml(this.events, { title: this.title, dropped: this.dropped });
-    const svg = this.events.length === 0 ? "" : renderSequenceDiagram(this.events);
-    return { "text/html": `<div>${svg}${table}</div>`, "text/plain": this.text };
+    const diagram = this.events.length === 0 ? "" : renderSvgImageHtml(
+      renderSequenceDiagram(this.#current(), { ...this.#window, title: this.title }),
+    );
+    return { "text/html": `<div>${diagram}${table}</div>`, "text/plain": this.text };
   }
 
   /**

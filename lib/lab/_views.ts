@@ -2,7 +2,8 @@
  * The figures a lab shows, built from its records and its watched objects:
  * the back-pressure chart, the datagram table, the one-object summary and
  * the operating system's socket table (read again until it shows what was
- * awaited). Pure composition of the render and Jupyter layers.
+ * awaited), each focused on what a cell is about (some endpoints, a time
+ * window). Pure composition of the render and Jupyter layers.
  *
  * @module
  */
@@ -19,31 +20,85 @@ import { type EndpointSummary, renderSummaryHtml, renderSummaryText } from "../r
 import { readSocketTable } from "../os/socket_table.ts";
 import type { SocketRow } from "../os/socket_row.ts";
 import { delay } from "../_async.ts";
+import { DatagramLedger } from "../record/_datagram_ledger.ts";
+import { hasLabel, inWindow, type TimeWindow } from "../render/focus.ts";
 
 /**
  * The back-pressure chart of one socket, with a one-line text fallback.
  *
  * @param label The socket's label.
  * @param events Its events.
+ * @param window Only the events in this window.
  * @returns The figure.
  */
-export function backpressureFigure(label: string, events: readonly TraceEvent[]): Figure {
-  const writes = events.filter((e) => e.name === "write");
+export function backpressureFigure(
+  label: string,
+  events: readonly TraceEvent[],
+  window: TimeWindow = {},
+): Figure {
+  const svg = renderBackpressureChart(events, { ...window, label }); // checks the window
+  const shown = events.filter((e) => inWindow(e, window));
+  const writes = shown.filter((e) => e.name === "write");
   const falses = writes.filter((e) => e.returned === false).length;
-  const drains = events.filter((e) => e.name === "drain").length;
-  const last = events.findLast((e) => e.counters?.bytesWritten !== undefined);
-  return new Figure({
-    "image/svg+xml": renderBackpressureChart(events, { label }),
-    "text/plain":
-      `back-pressure of "${label}": ${writes.length} writes, ${falses} returned false, ` +
+  const drains = shown.filter((e) => e.name === "drain").length;
+  const last = shown.findLast((e) => e.counters?.bytesWritten !== undefined);
+  return Figure.fromSvg(
+    svg,
+    `back-pressure of "${label}": ${writes.length} writes, ${falses} returned false, ` +
       `${drains} drain events, ${last?.counters?.bytesWritten ?? 0} bytes written`,
-  });
+  );
+}
+
+/**
+ * The datagram flows a focus shows: from or to some endpoints; in a time
+ * window, counted again from the trace's events (the ports the sockets used
+ * are learnt from every event, the datagrams counted only inside the
+ * window), else the ledger's running totals.
+ *
+ * @param ledger The lab's ledger.
+ * @param events The trace's events (read only for a window).
+ * @param window The window (already checked).
+ * @param labels Only the flows from or to these endpoints.
+ * @returns The flows.
+ */
+export function focusFlows(
+  ledger: DatagramLedger,
+  events: () => readonly TraceEvent[],
+  window: TimeWindow,
+  labels: readonly string[] | undefined,
+): DatagramFlow[] {
+  let counted = ledger;
+  if (Object.keys(window).length > 0) {
+    counted = new DatagramLedger();
+    for (const e of events()) counted.add(inWindow(e, window) ? e : { ...e, remote: undefined });
+  }
+  const keep = new Set(labels);
+  const flows = counted.flows();
+  return labels ? flows.filter((f) => keep.has(f.from) || keep.has(f.to)) : flows;
+}
+
+/**
+ * The ports a set of endpoints used (with their accepted sockets): their
+ * own and their peers'.
+ *
+ * @param events The trace's events.
+ * @param labels The endpoints.
+ * @returns The ports.
+ */
+export function portsOf(events: readonly TraceEvent[], labels: ReadonlySet<string>): Set<number> {
+  const ports = new Set<number>();
+  for (const e of events) {
+    if (!hasLabel(e, labels)) continue;
+    if (e.local && e.local.port !== 0) ports.add(e.local.port);
+    if (e.remote && e.remote.port !== 0) ports.add(e.remote.port);
+  }
+  return ports;
 }
 
 /**
  * The datagram table, with its flows as plain data.
  *
- * @param flows The ledger's flows.
+ * @param flows The flows to show.
  * @returns The figure.
  */
 export function datagramFigure(flows: DatagramFlow[]): Figure & { readonly flows: DatagramFlow[] } {

@@ -28,10 +28,14 @@ import { type UntilOptions, untilQuery } from "./until.ts";
 import {
   backpressureFigure,
   datagramFigure,
+  focusFlows,
   pollSockets,
+  portsOf,
   socketsOf,
   summaryFigure,
 } from "./_views.ts";
+import { checkLabels, checkWindow, type FocusOptions, type TimeWindow } from "../render/focus.ts";
+import type { SequenceOptions } from "../render/sequence_model.ts";
 
 /** Anything `watch()` accepts. */
 export type Watchable = net.Server | net.Socket | dgram.Socket;
@@ -79,6 +83,13 @@ export interface SocketsOptions {
    * @default {undefined} every socket with a local or remote port of the lab
    */
   readonly ports?: Iterable<number>;
+  /**
+   * Only the sockets of these endpoints (and of the sockets their servers
+   * accepted): the rows between the ports they used, as with `ports`.
+   *
+   * @default {undefined} every socket with a local or remote port of the lab
+   */
+  readonly labels?: Iterable<string>;
   /**
    * Reads the table again (every 20 ms) until this returns `true` for its
    * rows: the kernel's view lags the program's, e.g. bytes reach a receive
@@ -398,20 +409,25 @@ export class Lab implements AsyncDisposable {
 
   /**
    * A sequence diagram of the trace: one lane per endpoint, arrows for what
-   * crossed the wire.
+   * crossed the wire. Focus it on what a cell is about: some endpoints
+   * (`labels`), what came `after` a mark, a time window (`fromMs`, `toMs`).
    *
    * @example Usage
    * ```ts
    * import { Lab } from "socketlab";
    * await using lab = await Lab.open("diagram");
-   * const figure = lab.diagram();
+   * const mark = lab.mark();
+   * // ... the exchange this cell is about ...
+   * const figure = lab.diagram({ after: mark });
    * console.log(figure.svg?.startsWith("<svg"));
    * ```
    *
-   * @returns A figure (SVG with a text fallback).
+   * @param options Which endpoints and which window, row limit, title.
+   * @returns A figure (an image of the SVG, with a text fallback).
    */
-  diagram(): Figure {
-    return this.trace.diagram();
+  diagram(options: SequenceOptions = {}): Figure {
+    const labels = this.#assertLabels("diagram", options.labels);
+    return this.trace.diagram(labels ? { ...options, labels } : options);
   }
 
   /**
@@ -435,11 +451,12 @@ export class Lab implements AsyncDisposable {
    * ```
    *
    * @param label A watched socket's label.
-   * @returns A figure (SVG with a text fallback).
+   * @param window Only what happened after a mark (`after`) or in a time window (`fromMs`, `toMs`).
+   * @returns A figure (an image of the SVG, with a text fallback).
    */
-  chart(label: string): Figure {
+  chart(label: string, window: TimeWindow = {}): Figure {
     this.#assertKnown("chart", label);
-    return backpressureFigure(label, this.events(label));
+    return backpressureFigure(label, this.events(label), checkWindow(window, "lab.chart()"));
   }
 
   /**
@@ -469,8 +486,11 @@ export class Lab implements AsyncDisposable {
       );
     }
     checkNumber(timeoutMs, "lab.sockets(): options.timeoutMs", MS, isMs);
-    const between = options.ports !== undefined;
-    const ports = between ? new Set(options.ports) : this.ports;
+    const labels = this.#assertLabels("sockets", options.labels);
+    const between = options.ports !== undefined || labels !== undefined;
+    const ports = between
+      ? new Set([...options.ports ?? [], ...portsOf(this.#currentEvents(), new Set(labels))])
+      : this.ports;
     for (const port of ports) assertPort(port, "lab.sockets(): options.ports[]");
     const read = () => socketsOf(ports, between);
     return until === undefined ? await read() : await pollSockets(read, until, timeoutMs);
@@ -495,10 +515,16 @@ export class Lab implements AsyncDisposable {
    * console.log(lab.datagrams().flows); // [{ from: "a", to: "a", sent: 1, received: 1, lost: 0 }]
    * ```
    *
+   * @param focus Only the flows from or to these endpoints (`labels`); only
+   *   the datagrams after a mark (`after`) or in a time window (`fromMs`,
+   *   `toMs`), counted again from the trace's events.
    * @returns A figure (HTML table with a text fallback); `flows` holds the plain data.
    */
-  datagrams(): Figure & { readonly flows: DatagramFlow[] } {
-    return datagramFigure(this.#recorder.ledger.flows());
+  datagrams(focus: FocusOptions = {}): Figure & { readonly flows: DatagramFlow[] } {
+    const window = checkWindow(focus, "lab.datagrams()");
+    const labels = this.#assertLabels("datagrams", focus.labels);
+    const flows = focusFlows(this.#recorder.ledger, () => this.#currentEvents(), window, labels);
+    return datagramFigure(flows);
   }
 
   /**
@@ -574,6 +600,19 @@ export class Lab implements AsyncDisposable {
         this.#labels.list() || "none yet (call lab.watch() first)"
       }`,
     );
+  }
+
+  /** Every event but those of superseded objects. */
+  #currentEvents(): TraceEvent[] {
+    return this.events().filter((e) => !e.superseded);
+  }
+
+  /** Checks a focus's labels: a list of watched labels (or none). */
+  #assertLabels(method: string, labels: Iterable<string> | undefined): string[] | undefined {
+    if (labels === undefined) return undefined;
+    const list = checkLabels(labels, `lab.${method}()`);
+    for (const label of list) this.#assertKnown(method, label);
+    return list;
   }
 
   #assertOpen(method: string): void {

@@ -45,8 +45,8 @@ export function escapeXml(text: string): string {
 }
 
 /**
- * The fixed accent colours of every chart. They are mid-tone so that they
- * read on white and on dark backgrounds; text and axes use `currentColor`.
+ * The fixed accent colours of every chart: lines, markers and table badges.
+ * Text and axes use the drawing's ink ({@linkcode PALETTE}).
  *
  * @example Usage
  * ```ts
@@ -132,6 +132,63 @@ export function truncate(text: string, max: number): string {
   return chars.slice(0, Math.max(0, max - 1)).join("") + "…";
 }
 
+/**
+ * The drawing's own colours. A drawing is shown inside an `<img>` (see
+ * `lib/jupyter/figure.ts`), where it cannot inherit the page's colours: it
+ * brings a light background (`PAPER`) and dark text (`INK`), so it reads the
+ * same on light and dark themes.
+ *
+ * @example Usage
+ * ```ts
+ * import { PALETTE } from "./_svg.ts";
+ * const background = PALETTE.paper; // "#ffffff"
+ * ```
+ */
+export const PALETTE = {
+  /** The background of every drawing. */
+  paper: "#ffffff",
+  /** Text, axes and lane outlines (currentColor inside a drawing). */
+  ink: "#1f2328",
+  /** The frame around a drawing, so a white drawing on a white page has an edge. */
+  frame: "#d0d7de",
+} as const;
+
+// Advance widths in em of a sans-serif face, rounded up from DejaVu Sans (the
+// widest common default): renderers use them to make room for their text.
+const NARROW = /[ijlI.,:;'!|()[\]{}\/ ]/;
+const WIDE = /[mwMW@%—…→×]/;
+
+/**
+ * An upper estimate of the width of a line of text in a sans-serif face,
+ * so that a drawing can make room for it: text must stay inside the
+ * drawing, whatever font the viewer picks.
+ *
+ * @example Usage
+ * ```ts
+ * import { textWidth } from "./_svg.ts";
+ * import { assert } from "@std/assert";
+ * assert(textWidth("node:net watched", 12) > 90);
+ * assert(textWidth("客户端", 12) >= 36);
+ * ```
+ *
+ * @param text One line of text.
+ * @param fontSize The font size in px.
+ * @param bold Whether it is drawn in bold (about 10 % wider).
+ * @returns The width in px.
+ */
+export function textWidth(text: string, fontSize: number, bold = false): number {
+  let em = 0;
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    if (code >= 0x1100 && !(code >= 0x2000 && code < 0x2e80)) em += 1; // CJK, fullwidth
+    else if (NARROW.test(ch)) em += 0.36;
+    else if (WIDE.test(ch)) em += 1;
+    else if (ch >= "A" && ch <= "Z") em += 0.74;
+    else em += 0.64;
+  }
+  return em * fontSize * (bold ? 1.1 : 1);
+}
+
 /** Options of {@linkcode svgDocument}. */
 export interface SvgDocumentOptions {
   /** Width in pixels. */
@@ -150,8 +207,8 @@ export interface SvgDocumentOptions {
 
 /**
  * Wraps a drawing in an `<svg>` root with `xmlns`, `viewBox`, `width` and
- * `height`, a sans-serif font, `currentColor` for text and lines, and a
- * `<title>`.
+ * `height`, a sans-serif font, the drawing's own colours ({@linkcode PALETTE}:
+ * a framed light background, `currentColor` set to the ink) and a `<title>`.
  *
  * @example Usage
  * ```ts
@@ -171,8 +228,38 @@ export function svgDocument(options: SvgDocumentOptions): string {
   const cls = className ? ` class="${escapeXml(className)}"` : "";
   return `<svg xmlns="http://www.w3.org/2000/svg"${cls} width="${width}" height="${height}" ` +
     `viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12" ` +
-    `fill="currentColor" stroke="none" role="img">` +
+    `color="${PALETTE.ink}" fill="currentColor" stroke="none" role="img">` +
     `<title>${escapeXml(title)}</title>` +
     (style ? `<style>${style}</style>` : "") +
+    `<rect class="paper" x=".5" y=".5" width="${width - 1}" height="${height - 1}" ` +
+    `fill="${PALETTE.paper}" stroke="${PALETTE.frame}"/>` +
     body + `</svg>`;
+}
+
+/**
+ * Shortens text until it fits a width (by {@linkcode textWidth}), ending
+ * with `…` when cut.
+ *
+ * @example Usage
+ * ```ts
+ * import { fitText, textWidth } from "./_svg.ts";
+ * import { assert } from "@std/assert";
+ * const label = fitText("a very long label that cannot fit in a lane box", 100, 12);
+ * assert(label.endsWith("…") && textWidth(label, 12) <= 100);
+ * ```
+ *
+ * @param text The text.
+ * @param maxWidth The widest it may be, in px.
+ * @param fontSize The font size in px.
+ * @param bold Whether it is drawn in bold.
+ * @returns The text, cut if needed.
+ */
+export function fitText(text: string, maxWidth: number, fontSize: number, bold = false): string {
+  if (textWidth(text, fontSize, bold) <= maxWidth) return text;
+  const chars = Array.from(text);
+  let keep = chars.length - 1;
+  while (keep > 0 && textWidth(chars.slice(0, keep).join("") + "…", fontSize, bold) > maxWidth) {
+    keep--;
+  }
+  return chars.slice(0, keep).join("") + "…";
 }

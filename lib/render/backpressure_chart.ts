@@ -8,10 +8,12 @@
 
 import type { TraceEvent } from "../record/event.ts";
 import { ACCENT, escapeXml, formatCoordinate as c, formatMs, svgDocument } from "./_svg.ts";
+import { fitText, textWidth } from "./_svg.ts";
 import { checkNumber } from "../_validate.ts";
+import { checkWindow, describeWindow, inWindow, type TimeWindow } from "./focus.ts";
 
-/** Options of {@linkcode renderBackpressureChart}. */
-export interface BackpressureChartOptions {
+/** Options of {@linkcode renderBackpressureChart}: the socket, a time window, title and width. */
+export interface BackpressureChartOptions extends TimeWindow {
   /** The watch label of the socket to chart (e.g. `"client"` or `"server#1"`). */
   label: string;
   /**
@@ -62,22 +64,33 @@ export interface BackpressureSeries {
  *
  * @param events The recorded events.
  * @param label The socket's watch label.
+ * @param window Only the events in this window.
  * @returns The series.
  */
 export function backpressureSeries(
   events: readonly TraceEvent[],
   label: string,
+  window: TimeWindow = {},
 ): BackpressureSeries {
   if (typeof label !== "string" || label === "") {
     throw new TypeError(`label must be a non-empty watch label, got ${JSON.stringify(label)}`);
   }
-  const mine = events.filter((e) => e.label === label).sort((a, b) => a.seq - b.seq);
-  if (mine.length === 0) {
+  const all = events.filter((e) => e.label === label).sort((a, b) => a.seq - b.seq);
+  if (all.length === 0) {
     const labels = [...new Set(events.map((e) => e.label))];
     throw new Error(
       `no events recorded for label ${JSON.stringify(label)}; labels with events: ${
         labels.length ? labels.join(", ") : "none (watch a socket and use it first)"
       }`,
+    );
+  }
+  const checked = checkWindow(window, "backpressureSeries()");
+  const mine = all.filter((e) => inWindow(e, checked));
+  if (mine.length === 0) {
+    throw new Error(
+      `label ${JSON.stringify(label)} has no events ${describeWindow(checked)}; its events are ` +
+        `#${all[0].seq} to #${all.at(-1)!.seq}, ${formatMs(all[0].time)} to ` +
+        `${formatMs(all.at(-1)!.time)}: widen the window`,
     );
   }
   const bytesWritten: [number, number][] = [];
@@ -169,14 +182,14 @@ function thin(
  * ```
  *
  * @param events The recorded events.
- * @param options The socket's label, and optional title and width.
+ * @param options The socket's label, and optional time window, title and width.
  * @returns The SVG document.
  */
 export function renderBackpressureChart(
   events: readonly TraceEvent[],
   options: BackpressureChartOptions,
 ): string {
-  const s = backpressureSeries(events, options?.label);
+  const s = backpressureSeries(events, options?.label, options);
   const width = options.width ?? 720;
   checkNumber(
     width,
@@ -187,7 +200,9 @@ export function renderBackpressureChart(
   const layout = chartLayout(s, width);
   const title = options.title ?? `Back-pressure of ${s.label}`;
   const parts: string[] = [
-    `<text x="${layout.left}" y="18" font-weight="bold" font-size="14">${escapeXml(title)}</text>`,
+    `<text x="${layout.left}" y="18" font-weight="bold" font-size="14">${
+      escapeXml(fitText(title, width - layout.left - 8, 14, true))
+    }</text>`,
     legend(layout.left),
     panel(layout, layout.top, s.bytesWritten, "bw", "bytesWritten"),
     panel(layout, layout.top + PANEL + GAP, s.writableLength, "wl", "writableLength", s),
@@ -275,7 +290,7 @@ function legend(left: number): string {
     const item = `<g transform="translate(${c(lx)} ${ly})">${shape}<text x="24" y="0">${
       escapeXml(text)
     }</text></g>`;
-    lx += 24 + text.length * 6.6 + 18;
+    lx += 24 + textWidth(text, 11) + 18;
     return item;
   }).join("");
 }

@@ -6,7 +6,15 @@
  * @module
  */
 
-import { ACCENT, escapeXml, formatCoordinate as c, svgDocument, truncate } from "./_svg.ts";
+import {
+  ACCENT,
+  escapeXml,
+  fitText,
+  formatCoordinate as c,
+  svgDocument,
+  textWidth,
+  truncate,
+} from "./_svg.ts";
 
 /**
  * One bar of a {@linkcode BarChart}.
@@ -31,7 +39,7 @@ export interface BarChart {
   /** The bars, top to bottom. */
   readonly bars: readonly Bar[];
   /**
-   * Width in pixels.
+   * Width in pixels; the drawing grows (up to 1000 px) when its text needs more.
    *
    * @default {640}
    */
@@ -45,10 +53,54 @@ function formatValue(value: number): string {
   return String(Number(value.toPrecision(3)));
 }
 
+/** Font sizes in px. */
+const FONT = { title: 14, text: 12, note: 11 } as const;
+const TOP = 32;
+const ROW = 28;
+/** The narrowest the bars' area gets; the drawing grows instead. */
+const MIN_PLOT = 160;
+
+/** Where the labels end, the bars' area, and the drawing's width: every text fits inside. */
+function barLayout(chart: BarChart, width: number) {
+  const labelWidth = 12 + Math.ceil(Math.min(
+    240,
+    Math.max(48, ...chart.bars.map((b) => textWidth(b.label, FONT.text))),
+  ));
+  const valueWidth = 14 + Math.max(
+    0,
+    ...chart.bars.map((b) =>
+      textWidth(`${formatValue(b.value)} ${chart.unit}`, FONT.text) +
+      (b.note ? textWidth(` (${truncate(b.note, 30)})`, FONT.note) : 0)
+    ),
+  );
+  const titleWidth = textWidth(chart.title, FONT.title, true) + 12;
+  const total = Math.ceil(
+    Math.min(1000, Math.max(width, labelWidth + MIN_PLOT + valueWidth, titleWidth)),
+  );
+  return { left: labelWidth, plot: Math.max(MIN_PLOT, total - labelWidth - valueWidth), total };
+}
+
+function checkBars(chart: BarChart): number {
+  if (!Array.isArray(chart.bars)) throw new TypeError("bars must be an array of { label, value }");
+  chart.bars.forEach((bar, i) => {
+    if (typeof bar?.value !== "number" || !Number.isFinite(bar.value) || bar.value < 0) {
+      throw new RangeError(
+        `bars[${i}].value must be a finite number of at least 0, got ${bar?.value}`,
+      );
+    }
+  });
+  const width = chart.width ?? 640;
+  if (!Number.isFinite(width) || width < 240) {
+    throw new RangeError(`width must be a number of pixels of at least 240, got ${width}`);
+  }
+  return width;
+}
+
 /**
  * Draws labelled horizontal bars with their values and unit as SVG. Each bar
- * is a `<g class="bar">`. Throws when a value is not a finite number of at
- * least 0.
+ * is a `<g class="bar">`. The drawing grows beyond `width` (up to 1000 px)
+ * when its labels, values and notes need it, so every text fits inside.
+ * Throws when a value is not a finite number of at least 0.
  *
  * @example Usage
  * ```ts
@@ -66,55 +118,36 @@ function formatValue(value: number): string {
  */
 export function renderBarChart(chart: BarChart): string {
   const { title, unit, bars } = chart;
-  if (!Array.isArray(bars)) throw new TypeError("bars must be an array of { label, value }");
-  bars.forEach((bar, i) => {
-    if (typeof bar?.value !== "number" || !Number.isFinite(bar.value) || bar.value < 0) {
-      throw new RangeError(
-        `bars[${i}].value must be a finite number of at least 0, got ${bar?.value}`,
-      );
-    }
-  });
-  const width = chart.width ?? 640;
-  if (!Number.isFinite(width) || width < 240) {
-    throw new RangeError(`width must be a number of pixels of at least 240, got ${width}`);
-  }
-  const labelWidth = Math.min(
-    200,
-    Math.max(60, ...bars.map((b) => Math.min(28, Array.from(b.label).length) * 7 + 10)),
-  );
-  const valueWidth = 150;
-  const left = labelWidth;
-  const plot = width - left - valueWidth;
-  const top = 32;
-  const row = 28;
-  const height = top + row * Math.max(1, bars.length) + 30;
+  const { left, plot, total } = barLayout(chart, checkBars(chart));
+  const height = TOP + ROW * Math.max(1, bars.length) + 30;
   const max = bars.reduce((m, b) => Math.max(m, b.value), 0);
   const parts = [
-    `<text x="4" y="18" font-weight="bold" font-size="14">${escapeXml(title)}</text>`,
+    `<text x="6" y="20" font-weight="bold" font-size="${FONT.title}">${
+      escapeXml(fitText(title, total - 12, FONT.title, true))
+    }</text>`,
   ];
-  if (bars.length === 0) {
-    parts.push(`<text x="4" y="${top + 18}">no measurements</text>`);
-  }
+  if (bars.length === 0) parts.push(`<text x="6" y="${TOP + 18}">no measurements</text>`);
   bars.forEach((bar, i) => {
-    const y = top + row * i;
+    const y = TOP + ROW * i;
     const w = max > 0 ? (bar.value / max) * plot : 0;
     const note = bar.note ? ` (${escapeXml(truncate(bar.note, 30))})` : "";
     parts.push(
-      `<g class="bar"><text x="${left - 8}" y="${y + 16}" text-anchor="end">${
-        escapeXml(truncate(bar.label, 28))
-      }</text><rect x="${left}" y="${y + 4}" width="${c(Math.max(w, 1))}" height="${row - 8}" ` +
-        `rx="2"/><text x="${c(left + w + 6)}" y="${y + 16}">${escapeXml(formatValue(bar.value))} ${
+      `<g class="bar"><text x="${left - 8}" y="${y + 18}" text-anchor="end">${
+        escapeXml(fitText(bar.label, left - 12, FONT.text))
+      }</text><rect x="${left}" y="${y + 4}" width="${c(Math.max(w, 1))}" height="${ROW - 8}" ` +
+        `rx="2"/><text x="${c(left + w + 6)}" y="${y + 18}">${escapeXml(formatValue(bar.value))} ${
           escapeXml(unit)
         }<tspan class="note">${note}</tspan></text></g>`,
     );
   });
-  const axisY = top + row * Math.max(1, bars.length) + 2;
+  const axisY = TOP + ROW * Math.max(1, bars.length) + 2;
   parts.push(
-    `<path class="axis" d="M${left} ${top}V${axisY}"/>` +
+    `<path class="axis" d="M${left} ${TOP}V${axisY}"/>` +
       `<text x="${left}" y="${axisY + 16}" class="note">${escapeXml(unit)}</text>`,
   );
   const style = `.sl-bar text{fill:currentColor;stroke:none}` +
-    `.sl-bar rect{fill:${ACCENT.blue}}.sl-bar .axis{stroke:currentColor}` +
-    `.sl-bar .note{opacity:.7;font-size:11px}`;
-  return svgDocument({ width, height, title, className: "sl-bar", style, body: parts.join("") });
+    `.sl-bar .bar rect{fill:${ACCENT.blue}}.sl-bar .axis{stroke:currentColor}` +
+    `.sl-bar .note{opacity:.75;font-size:${FONT.note}px}`;
+  const body = parts.join("");
+  return svgDocument({ width: total, height, title, className: "sl-bar", style, body });
 }

@@ -6,13 +6,25 @@
 
 import type { DatagramFlow } from "../record/event.ts";
 import { escapeXml } from "./_svg.ts";
+import { type Align, badge, cell, headerRow, tableStart } from "./_html.ts";
+
+/** The columns: names left-aligned, counts right-aligned. */
+const COLUMNS: readonly (readonly [string, Align])[] = [
+  ["from", "left"],
+  ["to", "left"],
+  ["sent", "right"],
+  ["received", "right"],
+  ["lost", "right"],
+  ["loss", "right"],
+];
 
 function percent(flow: DatagramFlow): string {
   return flow.sent === 0 ? "–" : `${((100 * flow.lost) / flow.sent).toFixed(1)} %`;
 }
 
 /**
- * Renders datagram flows as an HTML table; lost datagrams are highlighted.
+ * Renders datagram flows as an HTML table: names left-aligned, counts
+ * right-aligned; lost datagrams are highlighted in a red badge.
  *
  * @example Usage
  * ```ts
@@ -24,15 +36,17 @@ function percent(flow: DatagramFlow): string {
  * @returns An HTML fragment.
  */
 export function renderDatagramHtml(flows: readonly DatagramFlow[]): string {
-  if (flows.length === 0) return "<p><i>no datagrams between watched sockets yet</i></p>";
+  if (flows.length === 0) {
+    return `<p style="text-align:left"><i>no datagrams between watched sockets yet</i></p>`;
+  }
   const rows = flows.map((f) =>
-    `<tr><td>${escapeXml(f.from)}</td><td>${
-      escapeXml(f.to)
-    }</td><td>${f.sent}</td><td>${f.received}</td><td${
-      f.lost > 0 ? ' style="color:#d9534f;font-weight:bold"' : ""
-    }>${f.lost}</td><td>${percent(f)}</td></tr>`
+    `<tr>${cell("td", escapeXml(f.from), "left")}${cell("td", escapeXml(f.to), "left")}${
+      cell("td", String(f.sent), "right")
+    }${cell("td", String(f.received), "right")}${
+      cell("td", f.lost > 0 ? badge(String(f.lost), "bad") : "0", "right")
+    }${cell("td", percent(f), "right")}</tr>`
   );
-  return `<table class="socketlab-datagrams" style="font-family:monospace;font-size:12px"><thead><tr><th>from</th><th>to</th><th>sent</th><th>received</th><th>lost</th><th>loss</th></tr></thead><tbody>${
+  return `${tableStart("socketlab-datagrams")}${headerRow(COLUMNS)}<tbody>${
     rows.join("")
   }</tbody></table>`;
 }

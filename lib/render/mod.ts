@@ -1,7 +1,11 @@
 /**
  * socketlab's pure renderers: plain data in, SVG, HTML or text out. They
  * know nothing of sockets or Jupyter: a lab's views are built from them,
- * and they draw any trace you build yourself.
+ * and they draw any trace you build yourself. Drawings bring their own
+ * background, so they read on dark pages and inside an `<img>`
+ * ({@linkcode renderSvgImageHtml}, the form every notebook viewer shows);
+ * tables align text left and numbers right; every view can be focused
+ * ({@linkcode FocusOptions}).
  *
  * ```ts
  * import { renderBarChart } from "socketlab/render";
@@ -43,3 +47,15 @@ export { renderSocketTableHtml, renderSocketTableText } from "./socket_table.ts"
 export { renderDatagramHtml, renderDatagramText } from "./datagram_table.ts";
 export { type EndpointSummary, renderSummaryHtml, renderSummaryText } from "./summary.ts";
 export { describeCounters, describeEvent, formatBytes } from "./event_text.ts";
+export {
+  checkLabels,
+  checkWindow,
+  describeWindow,
+  focusEvents,
+  type FocusOptions,
+  hasLabel,
+  inWindow,
+  narrowWindow,
+  type TimeWindow,
+} from "./focus.ts";
+export { isSvgDocument, renderSvgImageHtml, svgSize } from "./svg_image.ts";

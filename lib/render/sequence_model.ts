@@ -17,6 +17,7 @@ import { Lanes } from "./_sequence_lanes.ts";
 import { Steps } from "./_sequence_steps.ts";
 import { type StepTable, TCP_SERVER, TCP_SOCKET } from "./_sequence_tcp.ts";
 import { Sends, udpSocket } from "./_sequence_udp.ts";
+import { checkLabels, checkWindow, type FocusOptions, hasLabel, inWindow } from "./focus.ts";
 
 /**
  * What a lane stands for: a watched endpoint, an unwatched peer, or a
@@ -150,8 +151,12 @@ export interface SequenceModel {
   readonly events: number;
 }
 
-/** Options of {@linkcode sequenceModel} and `renderSequenceDiagram`. */
-export interface SequenceOptions {
+/**
+ * Options of {@linkcode sequenceModel} and `renderSequenceDiagram`: the
+ * focus (`labels`, `after`, `fromMs`, `toMs`), the row limit, the preview
+ * length and the title.
+ */
+export interface SequenceOptions extends FocusOptions {
   /**
    * Most rows drawn; longer traces keep the first and last half.
    *
@@ -164,12 +169,6 @@ export interface SequenceOptions {
    * @default {24}
    */
   readonly previewLength?: number;
-  /**
-   * Draw only the endpoints with these labels (and their peers).
-   *
-   * @default {undefined} every endpoint
-   */
-  readonly labels?: Iterable<string>;
   /**
    * Title of the SVG.
    *
@@ -200,7 +199,8 @@ export interface SequenceOptions {
  * ```
  *
  * @param events The recorded events, in any order (they are sorted by `seq`).
- * @param options Row limit, preview length, and which endpoints to draw.
+ * @param options Which endpoints and which window to draw (the lanes still
+ *   learn addresses from earlier events), row limit, preview length.
  * @returns The model.
  */
 export function sequenceModel(
@@ -218,8 +218,12 @@ export function sequenceModel(
   if (!Array.isArray(events as unknown)) {
     throw new TypeError("events must be an array of TraceEvent (e.g. lab.events())");
   }
-  const only = options.labels ? new Set(options.labels) : undefined;
-  const sorted = events.filter((e) => !only || only.has(e.label)).sort((a, b) => a.seq - b.seq);
+  // The lanes learn addresses from every event of the endpoints drawn, also
+  // from before the window; only the events inside it become rows.
+  const window = checkWindow(options, "sequenceModel()");
+  const only = options.labels && new Set(checkLabels(options.labels, "sequenceModel()"));
+  const sorted = events.filter((e) => !only || hasLabel(e, only)).sort((a, b) => a.seq - b.seq);
+  const shown = sorted.filter((e) => inWindow(e, window));
   const lanes = new Lanes(sorted);
   const steps = new Steps(lanes, previewLength);
   const tables: Record<TraceEvent["kind"], StepTable> = {
@@ -227,8 +231,8 @@ export function sequenceModel(
     "tcp-server": TCP_SERVER,
     "udp-socket": udpSocket(new Sends()),
   };
-  for (const e of sorted) step(steps, tables[e.kind], e);
-  return { lanes: lanes.ordered(), ...elide(steps.rows, maxSteps), events: sorted.length };
+  for (const e of shown) step(steps, tables[e.kind], e);
+  return { lanes: lanes.ordered(), ...elide(steps.rows, maxSteps), events: shown.length };
 }
 
 /** Turns one event into rows: a failed call is a red mark; anything else follows its table. */

@@ -9,22 +9,33 @@
 import type { Address } from "../record/event.ts";
 import type { SocketRow, SocketTable, SocketTimer } from "../os/socket_row.ts";
 import { formatAddress, isWildcardAddress } from "../os/address.ts";
-import { ACCENT, escapeXml as escapeHtml, formatMs } from "./_svg.ts";
+import { escapeXml as escapeHtml, formatMs } from "./_svg.ts";
+import { type Align, type BADGE, badge, cell, headerRow, tableStart } from "./_html.ts";
 
-const COLUMNS = ["proto", "local", "remote", "state", "send-Q", "recv-Q", "timer"] as const;
+/** The columns: text left-aligned, the queues (numbers) right-aligned. */
+const COLUMNS: readonly (readonly [string, Align])[] = [
+  ["proto", "left"],
+  ["local", "left"],
+  ["remote", "left"],
+  ["state", "left"],
+  ["send-Q", "right"],
+  ["recv-Q", "right"],
+  ["timer", "left"],
+];
 
-const STATE_COLOURS: Record<string, string> = {
-  LISTEN: ACCENT.green,
-  ESTABLISHED: ACCENT.blue,
-  SYN_SENT: ACCENT.orange,
-  SYN_RECV: ACCENT.orange,
-  NEW_SYN_RECV: ACCENT.orange,
-  FIN_WAIT1: ACCENT.orange,
-  FIN_WAIT2: ACCENT.orange,
-  CLOSE_WAIT: ACCENT.red,
-  LAST_ACK: ACCENT.orange,
-  CLOSING: ACCENT.orange,
-  TIME_WAIT: ACCENT.grey,
+/** The badge of each state: listening, established, closing, waiting on the program, gone. */
+const STATE_TONES: Record<string, keyof typeof BADGE> = {
+  LISTEN: "good",
+  ESTABLISHED: "info",
+  SYN_SENT: "warn",
+  SYN_RECV: "warn",
+  NEW_SYN_RECV: "warn",
+  FIN_WAIT1: "warn",
+  FIN_WAIT2: "warn",
+  CLOSE_WAIT: "bad",
+  LAST_ACK: "warn",
+  CLOSING: "warn",
+  TIME_WAIT: "quiet",
 };
 
 /** An end of a socket as `ss` shows it: port 0 as `*`, an unconnected UDP peer as `*:*`. */
@@ -70,9 +81,9 @@ function emptyMessage(table: SocketTable): string {
 
 /**
  * Renders the kernel socket table as an HTML `<table>` (with the reason when
- * it is empty or incomplete). Colours are fixed accents on the state column;
- * everything else inherits the page's colours, so it reads in light and dark
- * themes.
+ * it is empty or incomplete). Text is left-aligned and the queues
+ * right-aligned; states are badges with their own colours, everything else
+ * takes the page's colours, so it reads in light and dark themes.
  *
  * @example Usage
  * ```ts
@@ -90,39 +101,36 @@ export function renderSocketTableHtml(table: SocketTable): string {
     ? `Kernel sockets on ports ${escapeHtml(table.ports.join(", ") || "(none)")}`
     : "Kernel sockets";
   const parts = [
-    `<table class="sl-sockets" style="border-collapse:collapse;font-family:monospace;` +
-    `font-size:12px;color:inherit">`,
-    `<caption style="text-align:left;font-family:sans-serif;font-weight:bold;padding:4px 0">` +
-    `${caption}</caption>`,
+    tableStart("sl-sockets"),
+    `<caption align="top" style="text-align:left;font-family:sans-serif;font-weight:bold;` +
+    `padding:4px 0">${caption}</caption>`,
   ];
   if (table.rows.length === 0) {
     parts.push(
-      `<tr><td class="empty" style="padding:4px 0;font-family:sans-serif;font-style:italic">${
-        escapeHtml(emptyMessage(table))
-      }</td></tr></table>`,
+      `<tbody><tr>${
+        cell(
+          "td",
+          escapeHtml(emptyMessage(table)),
+          "left",
+          "font-family:sans-serif;font-style:italic",
+        )
+      }</tr></tbody></table>`,
     );
     return parts.join("");
   }
-  const th = `style="text-align:left;padding:2px 10px 2px 0;border-bottom:1px solid currentColor"`;
-  parts.push(
-    `<thead><tr>${COLUMNS.map((h) => `<th ${th}>${h}</th>`).join("")}</tr></thead><tbody>`,
-  );
+  parts.push(headerRow(COLUMNS), `<tbody>`);
   for (const row of table.rows) {
-    const values = cells(row);
-    const tds = values.map((v, i) => {
-      const align = i === 4 || i === 5 ? "right" : "left";
-      const colour = i === 3 && STATE_COLOURS[v]
-        ? `;color:${STATE_COLOURS[v]};font-weight:bold`
-        : "";
-      return `<td style="padding:2px 10px 2px 0;text-align:${align}${colour}">${
-        escapeHtml(v)
-      }</td>`;
+    const tds = cells(row).map((v, i) => {
+      const tone = i === 3 ? STATE_TONES[v] : undefined;
+      return cell("td", tone ? badge(v, tone) : escapeHtml(v), COLUMNS[i][1]);
     });
     parts.push(`<tr>${tds.join("")}</tr>`);
   }
   parts.push(`</tbody></table>`);
   if (table.reason) {
-    parts.push(`<p style="font-style:italic;margin:4px 0">${escapeHtml(table.reason)}</p>`);
+    parts.push(
+      `<p style="font-style:italic;margin:4px 0;text-align:left">${escapeHtml(table.reason)}</p>`,
+    );
   }
   return parts.join("");
 }
@@ -150,10 +158,10 @@ export function renderSocketTableHtml(table: SocketTable): string {
  */
 export function renderSocketTableText(table: SocketTable): string {
   if (table.rows.length === 0) return `(${emptyMessage(table)})`;
-  const grid = [[...COLUMNS] as string[], ...table.rows.map(cells)];
+  const grid = [COLUMNS.map(([name]) => name), ...table.rows.map(cells)];
   const widths = COLUMNS.map((_, i) => grid.reduce((w, r) => Math.max(w, r[i].length), 0));
   const lines = grid.map((r) =>
-    r.map((v, i) => (i === 4 || i === 5 ? v.padStart(widths[i]) : v.padEnd(widths[i])))
+    r.map((v, i) => (COLUMNS[i][1] === "right" ? v.padStart(widths[i]) : v.padEnd(widths[i])))
       .join("  ").trimEnd()
   );
   if (table.reason) lines.push(`(${table.reason})`);

@@ -8,6 +8,7 @@ import type { Address, Counters, EndpointKind, TraceEvent } from "../record/even
 import { describeCounters, describeEvent } from "./event_text.ts";
 import { formatAddress } from "../os/address.ts";
 import { escapeXml } from "./_svg.ts";
+import { cell, tableStart } from "./_html.ts";
 
 /**
  * Plain data describing one watched object right now.
@@ -54,7 +55,7 @@ function fields(summary: EndpointSummary): Array<[string, string]> {
 }
 
 /**
- * Renders a summary as a small HTML table.
+ * Renders a summary as a small HTML table, left-aligned.
  *
  * @example Usage
  * ```ts
@@ -67,13 +68,9 @@ function fields(summary: EndpointSummary): Array<[string, string]> {
  */
 export function renderSummaryHtml(summary: EndpointSummary): string {
   const rows = fields(summary).map(([k, v]) =>
-    `<tr><th style="text-align:left;padding-right:1em">${escapeXml(k)}</th><td>${
-      escapeXml(v)
-    }</td></tr>`
+    `<tr>${cell("th", escapeXml(k), "left")}${cell("td", escapeXml(v), "left")}</tr>`
   );
-  return `<table class="socketlab-summary" style="font-family:monospace;font-size:12px">${
-    rows.join("")
-  }</table>`;
+  return `${tableStart("socketlab-summary")}<tbody>${rows.join("")}</tbody></table>`;
 }
 
 /**

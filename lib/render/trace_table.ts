@@ -7,6 +7,17 @@
 import type { TraceEvent } from "../record/event.ts";
 import { describeCounters, describeEvent } from "./event_text.ts";
 import { escapeXml } from "./_svg.ts";
+import { type Align, cell, headerRow, tableStart } from "./_html.ts";
+
+/** The columns: numbers right-aligned, text left-aligned. */
+const COLUMNS: readonly (readonly [string, Align])[] = [
+  ["seq", "right"],
+  ["ms", "right"],
+  ["label", "left"],
+  ["kind", "left"],
+  ["what", "left"],
+  ["counters", "left"],
+];
 
 /**
  * Options for {@linkcode renderTraceHtml} and {@linkcode renderTraceText}.
@@ -43,7 +54,8 @@ function heading(events: readonly TraceEvent[], options: TraceTableOptions): str
 
 /**
  * Renders events as an HTML table: seq, time, label, event or call, what
- * happened, counters.
+ * happened, counters. Numbers are right-aligned and text left-aligned, also
+ * under JupyterLab's table style.
  *
  * @example Usage
  * ```ts
@@ -64,19 +76,24 @@ export function renderTraceHtml(
 ): string {
   const { head, tail, omitted } = pick(events, options.maxRows ?? 400);
   const row = (e: TraceEvent) =>
-    `<tr class="${e.source}${e.code !== undefined ? " failed" : ""}"><td>${e.seq}</td><td>${
-      e.time.toFixed(1)
-    }</td><td>${escapeXml(e.label)}</td><td>${e.source}</td><td>${
-      escapeXml(describeEvent(e))
-    }</td><td>${escapeXml(describeCounters(e.counters))}</td></tr>`;
+    `<tr class="${e.source}${e.code !== undefined ? " failed" : ""}">` +
+    cell("td", String(e.seq), "right") +
+    cell("td", e.time.toFixed(1), "right") +
+    cell("td", escapeXml(e.label), "left") +
+    cell("td", e.source, "left") +
+    cell("td", escapeXml(describeEvent(e)), "left") +
+    cell("td", escapeXml(describeCounters(e.counters)), "left") +
+    `</tr>`;
   const gap = omitted === 0
     ? ""
-    : `<tr><td colspan="6" style="text-align:center">… ${omitted} events not shown …</td></tr>`;
+    : `<tr><td colspan="6" align="center" style="text-align:center">… ${omitted} events not shown …</td></tr>`;
   return [
     `<div class="socketlab-trace">`,
-    `<p style="font-weight:bold;margin:0 0 4px 0">${escapeXml(heading(events, options))}</p>`,
-    `<table style="border-collapse:collapse;font-family:monospace;font-size:12px">`,
-    `<thead><tr><th>seq</th><th>ms</th><th>label</th><th>kind</th><th>what</th><th>counters</th></tr></thead>`,
+    `<p style="font-weight:bold;margin:0 0 4px 0;text-align:left">${
+      escapeXml(heading(events, options))
+    }</p>`,
+    tableStart("socketlab-events"),
+    headerRow(COLUMNS),
     `<tbody>`,
     ...head.map(row),
     gap,
