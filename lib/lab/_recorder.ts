@@ -55,6 +55,7 @@ export class Recorder {
   readonly sink: WatchSink;
   #seq = 0;
   #t0 = performance.now();
+  #listeners = new Set<() => void>();
 
   /**
    * Makes an empty recorder.
@@ -104,6 +105,18 @@ export class Recorder {
     );
   }
 
+  /**
+   * Calls `listener` after every record (keep it cheap: it runs on the
+   * sockets' own path); returns a function that stops it.
+   *
+   * @param listener Called with no arguments.
+   * @returns Stops the calls.
+   */
+  onRecord(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => void this.#listeners.delete(listener);
+  }
+
   /** Stores a record; `complete` is false for a call that has not returned yet. */
   #append(draft: EventDraft, complete: boolean): number {
     const seq = ++this.#seq;
@@ -111,6 +124,7 @@ export class Recorder {
     this.ledger.add(draft);
     // A call is matched once it has returned (see #settle), with its result.
     if (complete && this.waiters.size > 0) this.#notify(draft, seq);
+    if (this.#listeners.size > 0) { for (const listener of this.#listeners) listener(); }
     return seq;
   }
 
@@ -119,6 +133,7 @@ export class Recorder {
     this.log.amend(seq, draft);
     this.ledger.settle(draft);
     if (this.waiters.size > 0) this.#notify(draft, seq);
+    if (this.#listeners.size > 0) { for (const listener of this.#listeners) listener(); }
   }
 
   #notify(draft: EventDraft, seq: number): void {

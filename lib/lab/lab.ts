@@ -17,6 +17,7 @@ import { assertPort, findFreePort } from "../os/_port.ts";
 import { Trace } from "../jupyter/trace.ts";
 import type { Figure } from "../jupyter/figure.ts";
 import type { SocketTableView } from "../jupyter/views.ts";
+import { type Displayable, type LiveOptions, LiveView } from "../jupyter/live.ts";
 import type { EndpointSummary } from "../render/summary.ts";
 import { checkNumber, checkOneOf, describeValue, isMs, MS } from "../_validate.ts";
 import { Recorder } from "./_recorder.ts";
@@ -146,6 +147,7 @@ export class Lab implements AsyncDisposable {
   #releasing = new Map<number, Promise<void>>();
   #closing: Promise<void> | undefined;
   #closeTimeoutMs: number;
+  #live = new Set<LiveView>();
 
   private constructor(title: string, options: LabOptions) {
     this.title = title;
@@ -528,6 +530,56 @@ export class Lab implements AsyncDisposable {
   }
 
   /**
+   * Shows a view that updates in place while the sockets run: in Jupyter, the
+   * output appears in this cell and is re-rendered as the lab records events
+   * (at most about ten times a second, and never so often that rendering
+   * slows the sockets), also after the cell has finished, until the view is
+   * stopped or the lab closes. The saved notebook keeps its final state.
+   *
+   * Pass a function that makes the view: any figure the lab returns
+   * (`lab.trace.select("client")`, `lab.diagram(...)`, `lab.chart(label)`,
+   * `lab.datagrams()`) or, with `everyMs`, `lab.sockets(...)`, which changes
+   * without an event.
+   *
+   * @example Usage
+   * ```ts
+   * import dgram from "node:dgram";
+   * import { Lab } from "socketlab";
+   * await using lab = await Lab.open("live");
+   * const view = lab.live(() => lab.trace.select("udp"));
+   * const udp = lab.watch(dgram.createSocket("udp4"), "udp");
+   * udp.bind(0, "127.0.0.1");
+   * await lab.until("udp", "listening");
+   * await view.stop(); // renders the final state: the bind and the listening event
+   * console.log(view.bundle?.["text/plain"].includes("listening")); // true
+   * ```
+   *
+   * @param render Makes the view's current figure (may be async).
+   * @param options How often it may render, and a timer for views of the operating system.
+   * @returns The live view: `stop()` it to freeze its output.
+   */
+  live(render: () => Displayable | Promise<Displayable>, options: LiveOptions = {}): LiveView {
+    if (typeof render !== "function") {
+      throw new TypeError(
+        `lab.live(): expected a function that makes the view (e.g. () => lab.trace), got ${
+          describeValue(render)
+        }`,
+      );
+    }
+    this.#assertOpen("live");
+    let stopListening = () => {};
+    const view = new LiveView(render, options, {
+      onStop: () => {
+        stopListening();
+        this.#live.delete(view);
+      },
+    });
+    stopListening = this.#recorder.onRecord(() => view.changed());
+    this.#live.add(view);
+    return view;
+  }
+
+  /**
    * A one-object summary of a watched server or socket: state, addresses,
    * counters, how much was recorded and the last record.
    *
@@ -590,7 +642,12 @@ export class Lab implements AsyncDisposable {
         `lab.until(): lab "${this.title}" closed before "${query.name}" on "${query.label}"`,
       )
     );
-    await closeAll(this.#labels.all(), this.#closeTimeoutMs);
+    try {
+      await closeAll(this.#labels.all(), this.#closeTimeoutMs);
+    } finally {
+      // Live views render once more, so that they end showing the closing.
+      await Promise.all([...this.#live].map((view) => view.stop()));
+    }
   }
 
   #assertKnown(method: string, label: unknown): void {

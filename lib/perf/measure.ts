@@ -49,6 +49,13 @@ export interface ThroughputOptions {
    * @default {false}
    */
   readonly verify?: boolean;
+  /**
+   * With `watched`: show the client's back-pressure chart as a live view
+   * (`lab.live()`) during the transfer, to measure what a live view costs.
+   *
+   * @default {false}
+   */
+  readonly live?: boolean;
 }
 
 /**
@@ -205,6 +212,11 @@ async function closeNode(server: net.Server, sockets: net.Socket[]): Promise<voi
  */
 export async function measureThroughput(options: ThroughputOptions): Promise<ThroughputResult> {
   const { api, watched } = checkApi(options, "measureThroughput");
+  if (options.live && !watched) {
+    throw new TypeError(
+      "measureThroughput(): live: true needs watched: true; a live view shows a lab",
+    );
+  }
   const bytes = positiveOption(options, "bytes", "measureThroughput");
   const chunk = pattern(
     Math.min(positiveOption(options, "chunkBytes", "measureThroughput"), bytes),
@@ -212,7 +224,7 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
   const verify = options.verify ?? false;
   const run = api === "deno"
     ? throughputDeno(bytes, chunk, verify)
-    : throughputNode(bytes, chunk, verify, watched);
+    : throughputNode(bytes, chunk, verify, watched, options.live ?? false);
   const { received, ms, sha256, events } = await run;
   const complete = received === bytes && (sha256 === undefined || sha256.sent === sha256.received);
   return {
@@ -248,6 +260,7 @@ async function throughputNode(
   chunk: Buffer,
   verify: boolean,
   watched: boolean,
+  live: boolean,
 ): Promise<RawThroughput> {
   const done = Promise.withResolvers<{ received: number; at: number; hash?: string }>();
   const receive = (socket: net.Socket) => {
@@ -265,6 +278,7 @@ async function throughputNode(
     socket.on("error", done.reject);
   };
   return await withNodePair(watched, "throughput", receive, async (client, lab) => {
+    const view = live ? lab?.live(() => lab.chart("client")) : undefined;
     const sentHash = verify ? createHash("sha256") : undefined;
     const start = performance.now();
     for (const piece of slices(bytes, chunk)) {
@@ -273,6 +287,7 @@ async function throughputNode(
     }
     client.end();
     const result = await done.promise;
+    await view?.stop();
     return {
       received: result.received,
       ms: result.at - start,
