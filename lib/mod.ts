@@ -48,7 +48,7 @@ export { LoopbackGuardError, type NetworkScope } from "./record/guard.ts";
 export { Figure, type MimeBundle } from "./jupyter/figure.ts";
 export { Trace, type TraceInit } from "./jupyter/trace.ts";
 export { SocketTableView } from "./jupyter/views.ts";
-export { type Displayable, type LiveOptions, LiveView } from "./jupyter/live.ts";
+export { type LiveOptions, LiveView } from "./jupyter/live.ts";
 export type {
   SocketProtocol,
   SocketRow,

@@ -22,12 +22,6 @@
 import { denoInspect, jupyterDisplay, type MimeBundle } from "./figure.ts";
 import { checkNumber, isMs } from "../_validate.ts";
 
-/** Something the Deno kernel can display: a Figure, a Trace, a SocketTableView, ... */
-export interface Displayable {
-  /** The MIME bundle to show. */
-  [jupyterDisplay](): MimeBundle;
-}
-
 /** Options of {@linkcode LiveView} (and `lab.live()`). */
 export interface LiveOptions {
   /**
@@ -57,6 +51,13 @@ const QUIET_MS = 50;
 const MAX_STALE_MS = 1000;
 
 let views = 0;
+
+/** What the kernel would show for a value: its own bundle (a Figure, a Trace, ...) or its text. */
+function bundleOf(value: unknown): MimeBundle {
+  const display = (value as { [jupyterDisplay]?: unknown } | null)?.[jupyterDisplay];
+  if (typeof display === "function") return display.call(value) as MimeBundle;
+  return { "text/plain": typeof value === "string" ? value : Deno.inspect(value) };
+}
 
 /** `Deno.jupyter.broadcast` when this runs in the Deno Jupyter kernel. */
 function kernelPublish(): Publish | undefined {
@@ -93,7 +94,7 @@ function kernelPublish(): Publish | undefined {
 export class LiveView implements AsyncDisposable {
   /** The `display_id` its outputs carry. */
   readonly id: string = `socketlab-live-${crypto.randomUUID()}`;
-  #render: () => Displayable | Promise<Displayable>;
+  #render: () => unknown;
   #publish: Publish | undefined;
   #minIntervalMs: number;
   #bundle: MimeBundle | undefined;
@@ -113,12 +114,12 @@ export class LiveView implements AsyncDisposable {
   /**
    * Shows the view (when in a kernel) and starts updating it.
    *
-   * @param render Makes the view's current figure.
+   * @param render Makes what the view shows: a figure (anything the kernel displays), or any value.
    * @param options How often it may render.
    * @param wiring Where messages go (default: the kernel) and what to do on `stop()`.
    */
   constructor(
-    render: () => Displayable | Promise<Displayable>,
+    render: () => unknown,
     options: LiveOptions = {},
     wiring: { publish?: Publish; onStop?: () => void } = {},
   ) {
@@ -225,8 +226,7 @@ export class LiveView implements AsyncDisposable {
     this.#dirty = false;
     const started = performance.now();
     try {
-      const view = await this.#render();
-      this.#bundle = view[jupyterDisplay]();
+      this.#bundle = bundleOf(await this.#render());
     } catch (error) {
       this.#bundle = { "text/plain": `live view could not render: ${String(error)}` };
     }

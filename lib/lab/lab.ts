@@ -17,7 +17,7 @@ import { assertPort, findFreePort } from "../os/_port.ts";
 import { Trace } from "../jupyter/trace.ts";
 import type { Figure } from "../jupyter/figure.ts";
 import type { SocketTableView } from "../jupyter/views.ts";
-import { type Displayable, type LiveOptions, LiveView } from "../jupyter/live.ts";
+import { type LiveOptions, LiveView } from "../jupyter/live.ts";
 import type { EndpointSummary } from "../render/summary.ts";
 import { checkNumber, checkOneOf, describeValue, isMs, MS } from "../_validate.ts";
 import { Recorder } from "./_recorder.ts";
@@ -554,11 +554,11 @@ export class Lab implements AsyncDisposable {
    * console.log(view.bundle?.["text/plain"].includes("listening")); // true
    * ```
    *
-   * @param render Makes the view's current figure (may be async).
+   * @param render Makes what the view shows (may be async): a figure, or any value.
    * @param options How often it may render, and a timer for views of the operating system.
    * @returns The live view: `stop()` it to freeze its output.
    */
-  live(render: () => Displayable | Promise<Displayable>, options: LiveOptions = {}): LiveView {
+  live(render: () => unknown, options: LiveOptions = {}): LiveView {
     if (typeof render !== "function") {
       throw new TypeError(
         `lab.live(): expected a function that makes the view (e.g. () => lab.trace), got ${
