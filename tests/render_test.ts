@@ -638,3 +638,23 @@ Deno.test("renderSequenceDiagram: marks on the last lane fit inside the drawing"
     assert(end <= width, `"${text}" ends at ${end.toFixed(0)} of ${width}`);
   }
 });
+
+Deno.test("sequenceModel: a socket watched after it connected draws its writes to its peer", () => {
+  const model = sequenceModel([{
+    seq: 1,
+    time: 0,
+    label: "client",
+    kind: "tcp-socket",
+    source: "call",
+    name: "write",
+    bytes: 5,
+    preview: "hello",
+    returned: true,
+    local: { address: "127.0.0.1", port: 50000 },
+    remote: { address: "127.0.0.1", port: 8080 },
+  }]);
+  assertEquals(model.lanes.map((l) => l.id), ["client", "127.0.0.1:8080"]);
+  assertEquals(model.arrows.map((a) => [a.kind, a.from, a.to, a.label]), [
+    ["data", "client", "127.0.0.1:8080", "5 B “hello”"],
+  ]);
+});

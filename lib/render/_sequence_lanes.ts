@@ -19,7 +19,7 @@ export interface EndpointFacts {
   local?: Address;
   /** The peer a TCP socket's events name. */
   remote?: Address;
-  /** The target of a TCP socket's `connect()` call. */
+  /** The peer a TCP socket's first call with one names (`connect()`'s target, or a `write()`'s peer). */
   remoteFromCall?: Address;
 }
 
@@ -54,9 +54,8 @@ function collectFacts(events: readonly TraceEvent[]): Map<string, EndpointFacts>
     }
     if (e.remote && ep.kind === "tcp-socket") {
       if (e.source === "event" && !ep.remote && e.name !== "lookup") ep.remote = e.remote;
-      if (e.source === "call" && e.name === "connect" && !ep.remoteFromCall) {
-        ep.remoteFromCall = e.remote;
-      }
+      // A socket watched after it connected has only calls to tell its peer.
+      if (e.source === "call" && !ep.remoteFromCall) ep.remoteFromCall = e.remote;
     }
   }
   return facts;
