@@ -176,7 +176,7 @@ Deno.test("outputs of each kind land in their own cells", async () => {
     code("throw new TypeError('expected failure')", ["raises-exception"]),
     code("'after the error'"),
   ]);
-  const report = await run(file.path, { write: true });
+  const report = await run(file.path, { write: true, recordTiming: true });
   assert(report.ok, report.failure);
   assertEquals(report.cells.map((cell) => [cell.index, cell.status]), [
     [2, "ok"],

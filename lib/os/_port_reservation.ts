@@ -1,0 +1,199 @@
+/**
+ * Cross-process port reservations, so that two processes (two notebook
+ * kernels run side by side) are not both handed the same free port between
+ * the check and the bind.
+ *
+ * A reservation is a file `<transport>-<port>` in a folder shared by every
+ * process of the machine (`$TMPDIR/socketlab-ports`, `/tmp/socketlab-ports`
+ * by default), created atomically (`createNew`) and holding the owner's pid.
+ * A reservation whose owner has died is reclaimed: on Linux the owner is
+ * looked up in `/proc`; where there is no `/proc` (macOS, Windows) a
+ * reservation older than ten minutes counts as abandoned. A process releases
+ * its reservations when it exits normally, or one by one with
+ * {@linkcode releasePort}. When the folder cannot be used (no permission to
+ * read the environment or write there), ports are handed out unreserved, as
+ * before.
+ *
+ * @module
+ */
+
+/** Which transport a reservation is for. */
+export type ReservedTransport = "tcp" | "udp";
+
+/** How old a reservation must be to count as abandoned where owners cannot be looked up. */
+const ABANDONED_MS = 10 * 60_000;
+/** How long a just-created file may stay empty before it counts as abandoned. */
+const WRITING_MS = 10_000;
+
+const owned = new Set<string>();
+let cleanupInstalled = false;
+let defaultDir: string | null | undefined;
+
+/**
+ * The shared folder of reservations, or `null` when it cannot be known.
+ *
+ * @returns The folder's path, or `null`.
+ */
+export function reservationDir(): string | null {
+  if (defaultDir !== undefined) return defaultDir;
+  try {
+    const windows = Deno.build.os === "windows";
+    const tmp = Deno.env.get(windows ? "TEMP" : "TMPDIR") ?? (windows ? undefined : "/tmp");
+    defaultDir = tmp === undefined ? null : `${tmp.replace(/[\\/]$/, "")}/socketlab-ports`;
+  } catch {
+    defaultDir = null; // no --allow-env: reservations are off
+  }
+  return defaultDir;
+}
+
+function ownerOf(file: string): { pid?: number; ageMs: number } | undefined {
+  try {
+    const text = Deno.readTextFileSync(file).trim();
+    const mtime = Deno.statSync(file).mtime?.getTime() ?? Date.now();
+    const pid = /^\d+$/.test(text) ? Number(text) : undefined;
+    return { pid, ageMs: Date.now() - mtime };
+  } catch {
+    return undefined; // gone meanwhile: try again
+  }
+}
+
+function hasProc(): boolean {
+  try {
+    return Deno.statSync("/proc/self").isDirectory;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether the process `pid` is running (a zombie is not). */
+function isRunning(pid: number): boolean {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
+  } catch {
+    return false;
+  }
+}
+
+function isAbandoned(owner: { pid?: number; ageMs: number }): boolean {
+  if (owner.pid === undefined) return owner.ageMs > WRITING_MS;
+  return hasProc() ? !isRunning(owner.pid) : owner.ageMs > ABANDONED_MS;
+}
+
+function installCleanup(): void {
+  if (cleanupInstalled) return;
+  cleanupInstalled = true;
+  globalThis.addEventListener("unload", () => {
+    for (const file of owned) {
+      try {
+        Deno.removeSync(file);
+      } catch {
+        // Already gone.
+      }
+    }
+  });
+}
+
+function create(dir: string, file: string): boolean {
+  Deno.mkdirSync(dir, { recursive: true, mode: 0o777 });
+  using handle = Deno.openSync(file, { createNew: true, write: true, mode: 0o666 });
+  handle.writeSync(new TextEncoder().encode(`${Deno.pid}\n`));
+  owned.add(file);
+  installCleanup();
+  return true;
+}
+
+/**
+ * Reserves `port` for this process. Returns `true` when this process holds
+ * the reservation now (or reservations cannot be made here), `false` when a
+ * running process holds it.
+ *
+ * @example Usage
+ * ```ts
+ * import { releasePort, reservePort } from "./_port_reservation.ts";
+ * console.log(reservePort(47_311, "tcp")); // true: held by this process now
+ * console.log(reservePort(47_311, "tcp")); // true: this process already holds it
+ * releasePort(47_311, "tcp");
+ * ```
+ *
+ * @param port The port.
+ * @param transport Its transport.
+ * @param dir The shared folder.
+ * @returns Whether this process may use the port.
+ */
+export function reservePort(
+  port: number,
+  transport: ReservedTransport,
+  dir: string | null = reservationDir(),
+): boolean {
+  if (dir === null) return true;
+  const file = `${dir}/${transport}-${port}`;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return create(dir, file);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.AlreadyExists)) return true; // cannot reserve here
+    }
+    const owner = ownerOf(file);
+    if (owner === undefined) continue;
+    if (owner.pid === Deno.pid) return true;
+    if (!isAbandoned(owner)) return false;
+    reclaim(file, owner.pid);
+  }
+  return false;
+}
+
+/**
+ * Removes an abandoned reservation without ever removing a live one: the
+ * file is first renamed aside (atomic), and put back if it turns out another
+ * process re-created it meanwhile.
+ */
+function reclaim(file: string, deadPid: number | undefined): void {
+  const aside = `${file}.reclaim-${Deno.pid}-${crypto.randomUUID()}`;
+  try {
+    Deno.renameSync(file, aside);
+  } catch {
+    return; // another process reclaimed it first
+  }
+  const moved = ownerOf(aside);
+  try {
+    if (moved !== undefined && moved.pid !== deadPid) Deno.linkSync(aside, file);
+  } catch {
+    // The port was reserved again meanwhile; that reservation stands.
+  }
+  try {
+    Deno.removeSync(aside);
+  } catch {
+    // Already gone.
+  }
+}
+
+/**
+ * Releases this process's reservation of `port`, if it holds one.
+ *
+ * @example Usage
+ * ```ts
+ * import { releasePort, reservePort } from "./_port_reservation.ts";
+ * reservePort(47_312, "udp");
+ * releasePort(47_312, "udp");
+ * ```
+ *
+ * @param port The port.
+ * @param transport Its transport.
+ * @param dir The shared folder.
+ */
+export function releasePort(
+  port: number,
+  transport: ReservedTransport,
+  dir: string | null = reservationDir(),
+): void {
+  if (dir === null) return;
+  const file = `${dir}/${transport}-${port}`;
+  if (!owned.delete(file)) return;
+  if (ownerOf(file)?.pid !== Deno.pid) return;
+  try {
+    Deno.removeSync(file);
+  } catch {
+    // Already gone.
+  }
+}
