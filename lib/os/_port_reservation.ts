@@ -6,8 +6,9 @@
  * A reservation is a file `<transport>-<port>` in a folder shared by every
  * process of the machine (`$TMPDIR/socketlab-ports`, `/tmp/socketlab-ports`
  * by default), created atomically (`createNew`) and holding the owner's pid.
- * A reservation whose owner has died is reclaimed: on Linux the owner is
- * looked up in `/proc`; where there is no `/proc` (macOS, Windows) a
+ * A reservation whose owner has died is reclaimed (when its port is asked
+ * for, and all of them the first time a process reserves a port): on Linux
+ * the owner is looked up in `/proc`; where there is no `/proc` (macOS, Windows) a
  * reservation older than ten minutes counts as abandoned. A process releases
  * its reservations when it exits normally, or one by one with
  * {@linkcode releasePort}. When the folder cannot be used (no permission to
@@ -94,8 +95,35 @@ function installCleanup(): void {
   });
 }
 
+let swept = false;
+
+/**
+ * Once per process: makes the shared folder (writable by every user, like
+ * /tmp) and removes the reservations of processes that are gone, so that
+ * the folder does not fill up with the ports of killed kernels.
+ */
+function prepare(dir: string): void {
+  if (swept) return;
+  swept = true;
+  try {
+    Deno.mkdirSync(dir, { mode: 0o1777 });
+    Deno.chmodSync(dir, 0o1777);
+  } catch {
+    // It exists already (or cannot be made: the create below says so).
+  }
+  try {
+    for (const entry of Deno.readDirSync(dir)) {
+      if (!/^(tcp|udp)-\d+$/.test(entry.name)) continue;
+      const owner = ownerOf(`${dir}/${entry.name}`);
+      if (owner !== undefined && isAbandoned(owner)) reclaim(`${dir}/${entry.name}`, owner.pid);
+    }
+  } catch {
+    // Not readable: stale reservations are reclaimed one by one instead.
+  }
+}
+
 function create(dir: string, file: string): boolean {
-  Deno.mkdirSync(dir, { recursive: true, mode: 0o777 });
+  prepare(dir);
   using handle = Deno.openSync(file, { createNew: true, write: true, mode: 0o666 });
   handle.writeSync(new TextEncoder().encode(`${Deno.pid}\n`));
   owned.add(file);

@@ -11,6 +11,7 @@ import {
   channelUrl,
   type ConnectionInfo,
   createConnectionInfo,
+  releaseConnectionPorts,
   writeConnectionFile,
 } from "./_connection_file.ts";
 import { KernelError } from "../errors.ts";
@@ -143,6 +144,12 @@ interface Waiter {
 }
 
 const TAIL = 4000;
+const START_ATTEMPTS = 3;
+/** What the Deno kernel prints when it cannot bind a port of its connection file. */
+const PORT_CLASH = /Address already in use|os error 98|new \w+Socket \(ext:cli\/jupyter_kernel/;
+
+/** The kernel could not bind a port of its connection file: another process took it. */
+class PortClashError extends KernelError {}
 const MAX_POLL_MS = 16;
 
 function isAgain(error: unknown): boolean {
@@ -237,6 +244,18 @@ export class KernelSession implements AsyncDisposable {
    * @returns A ready session.
    */
   static async start(options: KernelSessionOptions = {}): Promise<KernelSession> {
+    for (let attempt = 1;; attempt++) {
+      try {
+        return await KernelSession.#startOnce(options);
+      } catch (error) {
+        // Another process bound one of the kernel's ports between the check and the
+        // kernel's bind: try again with other ports.
+        if (!(error instanceof PortClashError) || attempt >= START_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  static async #startOnce(options: KernelSessionOptions): Promise<KernelSession> {
     options.signal?.throwIfAborted();
     const connection = createConnectionInfo({ key: options.key });
     const dir = await Deno.makeTempDir({ prefix: "socketlab-kernel-" });
@@ -259,6 +278,7 @@ export class KernelSession implements AsyncDisposable {
         stderr: "piped",
       });
     } catch (error) {
+      releaseConnectionPorts(connection);
       await Deno.remove(dir, { recursive: true }).catch(() => {});
       throw cannotStart(error instanceof Error ? error.message : String(error), error);
     }
@@ -274,6 +294,9 @@ export class KernelSession implements AsyncDisposable {
       const status = session.exitStatus;
       if (spawned.grouped && status !== undefined && execFailed(status, session.stderr)) {
         throw cannotStart(session.stderr.trim().split("\n").at(-1) ?? "", error);
+      }
+      if (status !== undefined && PORT_CLASH.test(session.stderr)) {
+        throw new PortClashError((error as Error).message, { cause: error });
       }
       throw error;
     }
@@ -682,6 +705,7 @@ export class KernelSession implements AsyncDisposable {
         await Promise.allSettled(this.#loops);
         await Promise.allSettled(this.#drains);
         await Deno.remove(this.#dir, { recursive: true }).catch(() => {});
+        releaseConnectionPorts(this.connection);
       }
     }
   }
