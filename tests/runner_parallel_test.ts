@@ -6,6 +6,7 @@ import { assert, assertEquals, assertNotEquals } from "@std/assert";
 import { type Notebook, runNotebooks } from "socketlab/runner";
 import { formatNotebook, readNotebook } from "../lib/runner/notebook/notebook.ts";
 import { findFreePort, releasePort } from "../lib/os/_port.ts";
+import { reservationDir } from "../lib/os/_port_reservation.ts";
 import { code, notebookOf } from "./fixtures/runner/notebooks.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -98,9 +99,17 @@ async function portOf(child: Deno.ChildProcess): Promise<number> {
   return JSON.parse(new TextDecoder().decode(value)).port;
 }
 
+/** A free port that no process has reserved (this one included: earlier tests ran here). */
 function freePort(): number {
-  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  return listener.addr.port;
+  for (;;) {
+    using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = listener.addr.port;
+    try {
+      Deno.statSync(`${reservationDir()}/tcp-${port}`);
+    } catch {
+      return port;
+    }
+  }
 }
 
 Deno.test("a port reserved by a running process is not handed to another one", async () => {

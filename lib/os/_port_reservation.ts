@@ -6,12 +6,13 @@
  * A reservation is a file `<transport>-<port>` in a folder shared by every
  * process of the machine (`$TMPDIR/socketlab-ports`, `/tmp/socketlab-ports`
  * by default), created atomically (`createNew`) and holding the owner's pid.
- * A reservation whose owner has died is reclaimed (when its port is asked
- * for, and all of them the first time a process reserves a port): on Linux
- * the owner is looked up in `/proc`; where there is no `/proc` (macOS, Windows) a
- * reservation older than ten minutes counts as abandoned. A process releases
- * its reservations when it exits normally, or one by one with
- * {@linkcode releasePort}. When the folder cannot be used (no permission to
+ * A reservation is a lease: it covers the moment between the check and the
+ * bind, after which the operating system itself keeps the port taken. It
+ * ends when its owner releases it ({@linkcode releasePort}, or a normal
+ * exit), when its owner is gone (looked up in `/proc` on Linux), or a minute
+ * after it was made. Ended reservations are reclaimed when their port is
+ * asked for, and all of them the first time a process reserves a port.
+ * When the folder cannot be used (no permission to
  * read the environment or write there), ports are handed out unreserved, as
  * before.
  *
@@ -21,8 +22,8 @@
 /** Which transport a reservation is for. */
 export type ReservedTransport = "tcp" | "udp";
 
-/** How old a reservation must be to count as abandoned where owners cannot be looked up. */
-const ABANDONED_MS = 10 * 60_000;
+/** How long a reservation lasts: by then its owner has bound the port (or given it up). */
+const LEASE_MS = 60_000;
 /** How long a just-created file may stay empty before it counts as abandoned. */
 const WRITING_MS = 10_000;
 
@@ -78,7 +79,7 @@ function isRunning(pid: number): boolean {
 
 function isAbandoned(owner: { pid?: number; ageMs: number }): boolean {
   if (owner.pid === undefined) return owner.ageMs > WRITING_MS;
-  return hasProc() ? !isRunning(owner.pid) : owner.ageMs > ABANDONED_MS;
+  return owner.ageMs > LEASE_MS || (hasProc() && !isRunning(owner.pid));
 }
 
 function installCleanup(): void {
@@ -164,11 +165,22 @@ export function reservePort(
     }
     const owner = ownerOf(file);
     if (owner === undefined) continue;
-    if (owner.pid === Deno.pid) return true;
+    if (owner.pid === Deno.pid) return renew(file);
     if (!isAbandoned(owner)) return false;
     reclaim(file, owner.pid);
   }
   return false;
+}
+
+/** Starts this process's reservation's lease again (it is about to use the port again). */
+function renew(file: string): boolean {
+  try {
+    const now = new Date();
+    Deno.utimeSync(file, now, now);
+  } catch {
+    // Gone meanwhile: the port is free to use anyway.
+  }
+  return true;
 }
 
 /**

@@ -445,11 +445,7 @@ export class KernelSession implements AsyncDisposable {
     this.#exitWatchers.add(onExit);
     this.#rejectWatchers.add(onReject);
     try {
-      await this.#send(
-        socket,
-        await encodeMessage(request, this.connection.key),
-        `before it answered ${request.header.msg_type}`,
-      );
+      await this.#sendTo(socket, request, `before it answered ${request.header.msg_type}`);
       return await deadline(promise, wait).catch((error) => {
         if (isTimeoutError(error)) return undefined;
         throw error;
@@ -525,11 +521,7 @@ export class KernelSession implements AsyncDisposable {
     this.#exitWatchers.add(onExit);
     this.#rejectWatchers.add(onReject);
     try {
-      await this.#send(
-        this.#shell,
-        await encodeMessage(request, this.connection.key),
-        "before the request was sent",
-      );
+      await this.#sendTo(this.#shell, request, "before the request was sent");
       result.outcome = await deadline(Promise.race([done.promise, stalled]), timeout).catch(
         (error) => {
           if (isTimeoutError(error)) return "timeout" as const;
@@ -607,11 +599,7 @@ export class KernelSession implements AsyncDisposable {
     const onExit = () => done.resolve("exited");
     this.#exitWatchers.add(onExit);
     try {
-      await this.#send(
-        this.#shell,
-        await encodeMessage(request, this.connection.key),
-        "before it answered",
-      );
+      await this.#sendTo(this.#shell, request, "before it answered");
       return await deadline(done.promise, wait).then((outcome) => outcome === "done", () => false);
     } finally {
       this.#waiters.delete(request.header.msg_id);
@@ -708,6 +696,11 @@ export class KernelSession implements AsyncDisposable {
         releaseConnectionPorts(this.connection);
       }
     }
+  }
+
+  /** Signs and sends a request on `socket`. */
+  async #sendTo(socket: zmq.Dealer, request: JupyterMessage, when: string): Promise<void> {
+    await this.#send(socket, await encodeMessage(request, this.connection.key), when);
   }
 
   /** Sends frames without ever blocking inside the addon, retrying while the queue is full. */
