@@ -10,6 +10,7 @@ import {
   assertStringIncludes,
 } from "@std/assert";
 import { KernelSession, NotebookError, runNotebook } from "socketlab/runner";
+import { runRunnerCli } from "../lib/runner/cli.ts";
 import {
   formatNotebook,
   parseNotebook,
@@ -327,5 +328,41 @@ Deno.test("a display update published after its cell finished lands in the saved
   assertEquals(
     text((saved.cells[0].outputs![0].data as Record<string, unknown>)["text/plain"]),
     "after",
+  );
+});
+
+// --- exit codes ----------------------------------------------------------------------------
+
+Deno.test("the CLI exits 2 when there is no notebook to run, and --help lists the exit codes", async () => {
+  const empty = await Deno.makeTempDir({ prefix: "socketlab-no-notebooks-" });
+  try {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--quiet",
+        "--allow-all",
+        "--config",
+        `${ROOT}deno.json`,
+        `${ROOT}lib/runner/cli.ts`,
+      ],
+      cwd: empty,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assertEquals(out.code, 2);
+    assertStringIncludes(new TextDecoder().decode(out.stderr), "error: no notebooks to run");
+  } finally {
+    await Deno.remove(empty, { recursive: true });
+  }
+  const help: string[] = [];
+  assertEquals(await runRunnerCli(["--help"], { stdout: (line) => help.push(line) }), 0);
+  for (
+    const line of ["0    every notebook", "1    a cell or a notebook failed", "2    usage error"]
+  ) {
+    assertStringIncludes(help.join("\n"), line);
+  }
+  assertStringIncludes(
+    help.join("\n"),
+    "130  interrupted by Ctrl-C (SIGINT); 143 by SIGTERM; 129 by SIGHUP",
   );
 });
