@@ -99,15 +99,19 @@ async function portOf(child: Deno.ChildProcess): Promise<number> {
   return JSON.parse(new TextDecoder().decode(value)).port;
 }
 
-/** A free port that no process has reserved (this one included: earlier tests ran here). */
+/**
+ * A free port that no process has reserved (this one included: earlier tests ran here),
+ * below Linux's ephemeral range (32768-60999), so that no outgoing connection of another
+ * process takes it as its local port while the test runs.
+ */
 function freePort(): number {
   for (;;) {
-    using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-    const port = listener.addr.port;
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
     try {
+      Deno.listen({ hostname: "0.0.0.0", port }).close();
       Deno.statSync(`${reservationDir()}/tcp-${port}`);
-    } catch {
-      return port;
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return port;
     }
   }
 }
