@@ -9,7 +9,7 @@
  * A reservation is a lease: it covers the moment between the check and the
  * bind, after which the operating system itself keeps the port taken. It
  * ends when its owner releases it ({@linkcode releasePort}, or a normal
- * exit), when its owner is gone (looked up in `/proc` on Linux), or a minute
+ * exit), when its owner is gone (looked up in `/proc`, else with `ps`), or a minute
  * after it was made. Ended reservations are reclaimed when their port is
  * asked for, and all of them the first time a process reserves a port.
  * When the folder cannot be used (no permission to
@@ -59,27 +59,40 @@ function ownerOf(file: string): { pid?: number; ageMs: number } | undefined {
   }
 }
 
-function hasProc(): boolean {
+/** A process's state letter (`R`, `S`, `Z`, ...) from `/proc`, or `undefined` if it cannot be read. */
+function procState(pid: number): string | null | undefined {
   try {
-    return Deno.statSync("/proc/self").isDirectory;
-  } catch {
-    return false;
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    return stat.slice(stat.lastIndexOf(")") + 2)[0];
+  } catch (error) {
+    return error instanceof Deno.errors.NotFound ? null : undefined; // null: no such process
   }
 }
 
-/** Whether the process `pid` is running (a zombie is not). */
-function isRunning(pid: number): boolean {
+/** The same from `ps` (macOS, or a Deno without access to /proc), or `undefined`. */
+function psState(pid: number): string | null | undefined {
   try {
-    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
+    const out = new Deno.Command("ps", {
+      args: ["-o", "stat=", "-p", String(pid)],
+      stdout: "piped",
+      stderr: "null",
+    }).outputSync();
+    const stat = new TextDecoder().decode(out.stdout).trim();
+    return stat === "" ? null : stat[0];
   } catch {
-    return false;
+    return undefined; // no ps, or no permission to run it
   }
+}
+
+/** Whether the process `pid` runs (a zombie does not), or `undefined` when that cannot be known. */
+function isRunning(pid: number): boolean | undefined {
+  const state = procState(pid) ?? (Deno.build.os === "windows" ? undefined : psState(pid));
+  return state === undefined ? undefined : state !== null && state !== "Z";
 }
 
 function isAbandoned(owner: { pid?: number; ageMs: number }): boolean {
   if (owner.pid === undefined) return owner.ageMs > WRITING_MS;
-  return owner.ageMs > LEASE_MS || (hasProc() && !isRunning(owner.pid));
+  return owner.ageMs > LEASE_MS || isRunning(owner.pid) === false;
 }
 
 function installCleanup(): void {

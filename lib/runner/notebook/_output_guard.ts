@@ -2,17 +2,20 @@
  * A guard the runner installs in the kernel before the first cell, because
  * the Deno kernel loses big outputs without a word.
  *
- * The kernel publishes iopub messages through its ZeroMQ publisher with a
- * non-blocking send into a bounded buffer and silently drops a message that
- * does not fit (ZeroMQ's PUB rule): on this machine a display of about 8.4 MB
- * or more never arrives, and one of about 12 MB also breaks the iopub
- * connection, so that nothing the kernel publishes afterwards arrives either.
- * The limit is in the kernel, not in the runner's sockets (their
- * `maxMessageSize` is unlimited). The guard makes `Deno.jupyter.display()`
- * and `Deno.jupyter.broadcast()` throw a `RangeError` for a message over
- * {@linkcode OUTPUT_LIMIT} bytes, so the cell fails with a clear message
- * instead. Output printed with `console.log` is not affected: the kernel
- * sends stdout in chunks.
+ * The kernel publishes each output as one iopub message, through its ZeroMQ
+ * publisher, with a non-blocking send into a bounded buffer; a message that
+ * does not fit is dropped (ZeroMQ's PUB rule), and the connection may break
+ * afterwards, so that nothing the kernel publishes later arrives either.
+ * Whether a big message fits depends on timing: on this machine displays of
+ * 8.5 MB and more were always lost, a 10 MB `console.log` arrived in most
+ * runs and was lost in some under load. The limit is in the kernel, not in
+ * the runner's sockets (their `maxMessageSize` is unlimited). The guard makes
+ * `Deno.jupyter.display()` and `Deno.jupyter.broadcast()` throw a
+ * `RangeError` for a message over {@linkcode OUTPUT_LIMIT} bytes, so the cell
+ * fails with a clear message instead. It cannot see `console.log` nor the
+ * value of a cell's last expression (the kernel formats those itself); for
+ * those the runner notices only a broken connection (a stalled cell, or the
+ * check after the last cell).
  *
  * @module
  */
