@@ -22,22 +22,13 @@ import {
   code,
   notebookOf,
   processExists,
+  spawnDeno,
   tempNotebook,
   text,
 } from "./fixtures/runner/notebooks.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const STARTUP = { startupTimeout: 60_000 };
-
-function spawnDeno(args: string[]): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", "--allow-all", "--config", `${ROOT}deno.json`, ...args],
-    cwd: ROOT,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-}
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 60_000) {
   const end = Date.now() + ms;
@@ -230,6 +221,24 @@ for (const [signal, status] of [["SIGTERM", 143], ["SIGHUP", 129]] as const) {
   });
 }
 
+Deno.test("a kernel whose starter is killed with SIGKILL ends itself and its children", async () => {
+  const starter = spawnDeno(["tests/fixtures/runner/hold_kernel.ts"]);
+  const reader = starter.stdout.getReader();
+  const { value } = await reader.read();
+  reader.releaseLock();
+  const pids: { kernel: number; child: number } = JSON.parse(new TextDecoder().decode(value));
+  assert(processExists(pids.kernel) && processExists(pids.child));
+  starter.kill("SIGKILL");
+  await starter.output().catch(() => starter.status);
+  // Nothing could clean up after a SIGKILL: the kernel's watchdog notices it lost its parent.
+  await until("the kernel and its child to end", () =>
+    Promise.resolve(
+      processExists(pids.kernel) || processExists(pids.child) ? undefined : true,
+    ), 10_000);
+  assertGone([pids.kernel], "kernel");
+  assertGone([pids.child], "process started by a cell");
+});
+
 Deno.test("a process a cell started is gone after the run, and after a time-out", async () => {
   await using done = await tempNotebook([code("0")]);
   await Deno.writeTextFile(
@@ -332,19 +341,7 @@ Deno.test("a display update published after its cell finished lands in the saved
 Deno.test("the CLI exits 2 when there is no notebook to run, and --help lists the exit codes", async () => {
   const empty = await Deno.makeTempDir({ prefix: "socketlab-no-notebooks-" });
   try {
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--quiet",
-        "--allow-all",
-        "--config",
-        `${ROOT}deno.json`,
-        `${ROOT}lib/runner/cli.ts`,
-      ],
-      cwd: empty,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
+    const out = await spawnDeno([`${ROOT}lib/runner/cli.ts`], { cwd: empty }).output();
     assertEquals(out.code, 2);
     assertStringIncludes(new TextDecoder().decode(out.stderr), "error: no notebooks to run");
   } finally {

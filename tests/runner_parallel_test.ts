@@ -7,9 +7,7 @@ import { type Notebook, runNotebooks } from "socketlab/runner";
 import { formatNotebook, readNotebook } from "../lib/runner/notebook/notebook.ts";
 import { findFreePort, releasePort } from "../lib/os/_port.ts";
 import { reservationDir } from "../lib/os/_port_reservation.ts";
-import { code, notebookOf } from "./fixtures/runner/notebooks.ts";
-
-const ROOT = new URL("..", import.meta.url).pathname;
+import { code, notebookOf, spawnDeno } from "./fixtures/runner/notebooks.ts";
 
 function fixture(n: number): Notebook {
   return notebookOf([
@@ -73,23 +71,8 @@ Deno.test("notebooks run side by side give the same outputs as one at a time", a
 });
 
 function holder(preferred: number, ...rest: string[]): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
-      "--allow-all",
-      "--config",
-      `${ROOT}deno.json`,
-      "tests/fixtures/runner/port_holder.ts",
-      String(preferred),
-      "tcp",
-      ...rest,
-    ],
-    cwd: ROOT,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
+  const script = "tests/fixtures/runner/port_holder.ts";
+  return spawnDeno([script, String(preferred), "tcp", ...rest], { stdin: "piped" });
 }
 
 async function portOf(child: Deno.ChildProcess): Promise<number> {

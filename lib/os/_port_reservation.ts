@@ -84,8 +84,20 @@ function psState(pid: number): string | null | undefined {
   }
 }
 
-/** Whether the process `pid` runs (a zombie does not), or `undefined` when that cannot be known. */
-function isRunning(pid: number): boolean | undefined {
+/**
+ * Whether the process `pid` runs (a zombie does not), from `/proc`, else from
+ * `ps`; `undefined` when neither can be read.
+ *
+ * @example Usage
+ * ```ts
+ * import { isRunning } from "./_port_reservation.ts";
+ * console.log(isRunning(Deno.pid)); // true
+ * ```
+ *
+ * @param pid The process id.
+ * @returns Whether it runs, if that can be known.
+ */
+export function isRunning(pid: number): boolean | undefined {
   const state = procState(pid) ?? (Deno.build.os === "windows" ? undefined : psState(pid));
   return state === undefined ? undefined : state !== null && state !== "Z";
 }

@@ -17,6 +17,7 @@ import {
 import { KernelError } from "../errors.ts";
 import { createMessage, decodeMessage, encodeMessage, type JupyterMessage } from "./_message.ts";
 import { execFailed, killGroup, killProcessGroup, spawnGrouped } from "./_process_group.ts";
+import { WATCHDOG } from "./_watchdog.ts";
 
 /**
  * A message from the kernel that failed verification and was dropped.
@@ -287,6 +288,9 @@ export class KernelSession implements AsyncDisposable {
     try {
       await session.#connect();
       await session.#handshake(options.startupTimeout ?? 30_000);
+      // In its own process group the kernel no longer dies with this process: it
+      // watches for that itself.
+      if (spawned.grouped) await session.execute(WATCHDOG, { silent: true });
       return session;
     } catch (error) {
       await session.kill();
