@@ -1,8 +1,9 @@
 // Executes every notebook in notebooks/ on the real Deno kernel, twice in the same
-// kernel (the `--rerun` semantics of `deno task notebooks`), without writing them.
+// kernel (the `--rerun` semantics of `deno task notebooks`), without writing them,
+// several notebooks at a time (`--jobs`, default the number of cores).
 
 import { assert, assertEquals } from "@std/assert";
-import { findNotebooks, runNotebook } from "socketlab/runner";
+import { findNotebooks, runNotebooks } from "socketlab/runner";
 
 const DIR = new URL("../notebooks/", import.meta.url).pathname.replace(/\/$/, "");
 
@@ -22,14 +23,15 @@ Deno.test("findNotebooks finds exactly the .ipynb files of notebooks/", async ()
 
 Deno.test("every notebook in notebooks/ runs twice in one kernel without error", async (t) => {
   const paths = await findNotebooks(DIR);
-  for (const path of paths) {
-    await t.step(path.slice(DIR.length + 1), async () => {
-      const report = await runNotebook(path, {
-        rerun: true,
-        write: false,
-        timeout: 120_000,
-        kernel: { startupTimeout: 60_000 },
-      });
+  const outcomes = await runNotebooks(paths, {
+    rerun: true,
+    write: false,
+    timeout: 120_000,
+    kernel: { startupTimeout: 60_000 },
+  });
+  for (const { path, report, error } of outcomes) {
+    await t.step(path.slice(DIR.length + 1), () => {
+      assert(report !== undefined, `${path}: ${error?.message}`);
       const failures = report.cells
         .filter((cell) => cell.failed)
         .map((cell) => `cell ${cell.index} (pass ${cell.pass}): ${cell.status}: ${cell.message}`);

@@ -11,11 +11,9 @@ import {
   assertThrows,
 } from "@std/assert";
 import {
-  type Cell,
   findNotebooks,
   KernelError,
   KernelSession,
-  type Notebook,
   NotebookError,
   type NotebookReport,
   runNotebook,
@@ -26,61 +24,17 @@ import { SignatureError } from "../lib/runner/errors.ts";
 import { formatNotebook, parseNotebook, readNotebook } from "../lib/runner/notebook/notebook.ts";
 import { OutputCollector } from "../lib/runner/notebook/_outputs.ts";
 import { parseRunnerArgs, runRunnerCli } from "../lib/runner/cli.ts";
+import {
+  assertGone,
+  code,
+  markdown,
+  notebookOf,
+  tempFile,
+  tempNotebook,
+  text,
+} from "./fixtures/runner/notebooks.ts";
 
 const STARTUP = 60_000; // generous: the machine is shared
-
-function code(source: string, tags: string[] = []): Cell {
-  return {
-    cell_type: "code",
-    source,
-    metadata: tags.length > 0 ? { tags } : {},
-    outputs: [],
-    execution_count: null,
-  };
-}
-
-function markdown(source: string): Cell {
-  return { cell_type: "markdown", source, metadata: {} };
-}
-
-function notebookOf(cells: Cell[]): Notebook {
-  return {
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: { kernelspec: { name: "deno", display_name: "Deno", language: "typescript" } },
-    cells: cells.map((cell, i) => ({ id: `cell-${i + 1}`, ...cell })),
-  };
-}
-
-/** A temporary folder holding `name` with `content`; removed on dispose. */
-async function tempFile(
-  content: string,
-  name = "test.ipynb",
-): Promise<{ path: string; dir: string } & AsyncDisposable> {
-  const dir = await Deno.makeTempDir({ prefix: "socketlab-runner-test-" });
-  const path = `${dir}/${name}`;
-  await Deno.writeTextFile(path, content);
-  return {
-    path,
-    dir,
-    [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
-  };
-}
-
-function tempNotebook(cells: Cell[]) {
-  return tempFile(formatNotebook(notebookOf(cells)));
-}
-
-/** True while a process with this id exists (`ps -p` exits 0); /proc needs --allow-all. */
-function processExists(pid: number): boolean {
-  return new Deno.Command("ps", { args: ["-p", String(pid)], stdout: "null", stderr: "null" })
-    .outputSync().success;
-}
-
-function assertGone(pids: number[]): void {
-  assert(pids.length > 0, "no kernel was started");
-  for (const pid of pids) assert(!processExists(pid), `kernel process ${pid} is still running`);
-}
 
 /** Runs a notebook, recording every kernel pid, and checks afterwards that none is left. */
 async function run(
@@ -96,10 +50,6 @@ async function run(
   } finally {
     assertGone(pids);
   }
-}
-
-function text(value: unknown): string {
-  return typeof value === "string" ? value : JSON.stringify(value);
 }
 
 // --- wire protocol -------------------------------------------------------------------------
@@ -176,7 +126,7 @@ Deno.test("outputs of each kind land in their own cells", async () => {
     code("throw new TypeError('expected failure')", ["raises-exception"]),
     code("'after the error'"),
   ]);
-  const report = await run(file.path, { write: true });
+  const report = await run(file.path, { write: true, recordTiming: true });
   assert(report.ok, report.failure);
   assertEquals(report.cells.map((cell) => [cell.index, cell.status]), [
     [2, "ok"],
@@ -600,23 +550,46 @@ Deno.test("findNotebooks lists exactly the .ipynb files of a folder, sorted", as
 // --- CLI -----------------------------------------------------------------------------------
 
 Deno.test("parseRunnerArgs reads options and rejects bad ones clearly", () => {
-  assertEquals(parseRunnerArgs([]), {
+  const defaults = {
     paths: [],
     check: false,
     rerun: false,
     timeout: 60_000,
+    jobs: navigator.hardwareConcurrency,
+    allowErrors: false,
+    recordTiming: false,
+    anyKernel: false,
     help: false,
-  });
+  };
+  assertEquals(parseRunnerArgs([]), defaults);
   assertEquals(parseRunnerArgs(["--rerun", "--timeout=2.5", "x.ipynb", "--check"]), {
+    ...defaults,
     paths: ["x.ipynb"],
     check: true,
     rerun: true,
     timeout: 2500,
-    help: false,
   });
+  assertEquals(
+    parseRunnerArgs(["-j", "3", "--allow-errors", "--record-timing", "--any-kernel", "--", "-x"]),
+    {
+      ...defaults,
+      paths: ["-x"],
+      jobs: 3,
+      allowErrors: true,
+      recordTiming: true,
+      anyKernel: true,
+    },
+  );
+  assertEquals(parseRunnerArgs(["--jobs=5"]).jobs, 5);
   assertThrows(() => parseRunnerArgs(["--timeout", "0"]), TypeError, 'got "0"');
   assertThrows(() => parseRunnerArgs(["--timeout"]), TypeError, "got null");
+  assertThrows(
+    () => parseRunnerArgs(["--jobs", "1.5"]),
+    TypeError,
+    "--jobs must be a whole number",
+  );
   assertThrows(() => parseRunnerArgs(["--fast"]), TypeError, "unknown option --fast");
+  assertThrows(() => parseRunnerArgs(["--check=yes"]), TypeError, "unknown option --check=yes");
 });
 
 Deno.test("the CLI prints progress and a summary, writes in place, and --check does not", async () => {
@@ -663,8 +636,5 @@ Deno.test("the CLI exits non-zero with one-line errors on failures", async () =>
   assert(err.includes(`error: ${malformed.dir}/nope.ipynb: no such file`), err.join("\n"));
   for (const line of err) assert(!line.includes("\n"), `not one line: ${line}`);
   assertEquals(await runRunnerCli(["--nope"], io), 2);
-  assertEquals(
-    err.at(-1),
-    "error: unknown option --nope; expected --check, --timeout SECONDS, --rerun or --help",
-  );
+  assertStringIncludes(err.at(-1)!, "error: unknown option --nope; expected --check, --jobs N");
 });

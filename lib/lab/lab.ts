@@ -13,7 +13,7 @@ import type { DatagramFlow, TraceEvent } from "../record/event.ts";
 import type { NetworkScope } from "../record/guard.ts";
 import { assertWatchable, instrument, type Watched, watchedLabelOf } from "../record/_watch.ts";
 import type { SocketRow } from "../os/socket_row.ts";
-import { assertPort, findFreePort } from "../os/_port.ts";
+import { assertPort, findFreePort, releasePort } from "../os/_port.ts";
 import { Trace } from "../jupyter/trace.ts";
 import type { Figure } from "../jupyter/figure.ts";
 import type { SocketTableView } from "../jupyter/views.ts";
@@ -37,6 +37,8 @@ import {
 } from "./_views.ts";
 import { checkLabels, checkWindow, type FocusOptions, type TimeWindow } from "../render/focus.ts";
 import type { SequenceOptions } from "../render/sequence_model.ts";
+
+const TRANSPORTS = ["tcp", "udp"] as const;
 
 /** Anything `watch()` accepts. */
 export type Watchable = net.Server | net.Socket | dgram.Socket;
@@ -645,6 +647,8 @@ export class Lab implements AsyncDisposable {
     try {
       await closeAll(this.#labels.all(), this.#closeTimeoutMs);
     } finally {
+      // Other processes (notebooks run side by side) may have these ports now.
+      for (const port of this.#ports.keys()) for (const t of TRANSPORTS) releasePort(port, t);
       // Live views render once more, so that they end showing the closing.
       await Promise.all([...this.#live].map((view) => view.stop()));
     }

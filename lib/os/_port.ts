@@ -1,11 +1,15 @@
 /**
- * Port numbers: validation with clear errors, and finding a free one.
+ * Port numbers: validation with clear errors, and finding a free one that no
+ * other process on this machine has been handed (see `_port_reservation.ts`).
  *
  * @module
  */
 
 import { getAvailablePort } from "jsr:@std/net@^1.0.4";
 import { checkNumber } from "../_validate.ts";
+import { releasePort, reservePort } from "./_port_reservation.ts";
+
+export { releasePort };
 
 /** The transport a port is checked for. */
 export type Transport = "tcp" | "udp";
@@ -56,6 +60,11 @@ export interface FindFreePortOptions {
  * `@std/net`; UDP ports by binding a datagram socket when `Deno.listenDatagram`
  * is available (it needs `"unstable": ["net"]`), else like TCP.
  *
+ * Across processes, a port is handed out only after it has been reserved for
+ * this process (an atomically created file per port, see
+ * `_port_reservation.ts`): two processes asking for the same free port
+ * between the check and the bind do not both get it.
+ *
  * @example Usage
  * ```ts
  * import { findFreePort } from "./_port.ts";
@@ -71,13 +80,15 @@ export function findFreePort(preferred: number, options: FindFreePortOptions = {
   assertPort(preferred, "preferred port");
   const avoid = options.avoid ?? new Set<number>();
   const check = options.transport === "udp" && canCheckUdp() ? freeUdpPort : freeTcpPort;
-  if (preferred !== 0 && !avoid.has(preferred)) {
+  const transport = options.transport ?? "tcp";
+  if (preferred !== 0 && !avoid.has(preferred) && reservePort(preferred, transport)) {
     const port = check(preferred);
     if (port === preferred) return port;
+    releasePort(preferred, transport);
   }
   for (let attempt = 0; attempt < 20; attempt++) {
     const port = check(0);
-    if (!avoid.has(port)) return port;
+    if (!avoid.has(port) && reservePort(port, transport)) return port;
   }
   throw new Error("no free port found after 20 attempts; close some sockets and try again");
 }

@@ -1,13 +1,16 @@
 /**
- * The `deno task notebooks [--check] [--timeout SECONDS] [--rerun] [PATHS...]`
- * command: executes notebooks on the Deno kernel, prints one progress line
- * per cell and a summary table, writes outputs in place unless `--check`.
+ * The `deno task notebooks [OPTIONS] [PATHS...]` command: executes notebooks
+ * on the Deno kernel, several at a time, prints one progress line per cell
+ * and a summary table, and writes outputs in place unless `--check`.
  *
  * @module
  */
 
 import { findNotebooks } from "./notebook/find_notebooks.ts";
-import { type CellReport, type NotebookReport, runNotebook } from "./run_notebook.ts";
+import { defaultJobs, type NotebookOutcome, runNotebooks } from "./run_notebooks.ts";
+import { basename, formatProgressLine, formatSummary, type SummaryRow } from "./_cli_format.ts";
+
+export { formatProgressLine, formatSummary, type SummaryRow };
 
 /**
  * Parsed command-line options.
@@ -27,8 +30,16 @@ export interface RunnerCliOptions {
   check: boolean;
   /** Execute each notebook twice in the same kernel. */
   rerun: boolean;
-  /** Per-cell time-out in milliseconds. */
+  /** Per-cell time-out in milliseconds, for notebooks that set none. */
   timeout: number;
+  /** Notebooks run at a time. */
+  jobs: number;
+  /** Run every cell even after errors. */
+  allowErrors: boolean;
+  /** Keep per-cell timestamps in `metadata.execution`. */
+  recordTiming: boolean;
+  /** Run notebooks written for another kernel on Deno anyway. */
+  anyKernel: boolean;
   /** Print usage and exit. */
   help: boolean;
 }
@@ -36,14 +47,59 @@ export interface RunnerCliOptions {
 /** Usage text of the CLI. */
 export const RUNNER_USAGE = `Usage: deno task notebooks [OPTIONS] [PATHS...]
 
-Executes notebooks on the Deno Jupyter kernel and writes their outputs in place.
+Executes notebooks on the Deno Jupyter kernel and writes their outputs in place,
+atomically: a failed, killed or interrupted run leaves every file whole.
 PATHS default to every notebooks/*.ipynb.
 
 Options:
   --check              execute without writing the notebooks
-  --timeout SECONDS    per-cell time-out (default 60)
+  -j, --jobs N         run N notebooks at a time, each on its own kernel
+                       (default: the number of cores, ${defaultJobs()} here)
+  --timeout SECONDS    per-cell time-out of notebooks that set none (default 60);
+                       a notebook sets its own in its metadata, in seconds:
+                       "socketlab": {"timeout": 120} (or nbmake's "execution": {"timeout": 120})
+  --allow-errors       run every cell even after errors and save each error as the
+                       cell's output; the run still fails (exit status 1). A notebook
+                       asks for it with "socketlab": {"allow_errors": true}
   --rerun              execute each notebook twice in the same kernel
-  -h, --help           show this help`;
+  --record-timing      keep nbclient's per-cell timestamps (metadata.execution);
+                       without it they are left out, so re-runs change only outputs
+  --any-kernel         run notebooks written for another kernel (e.g. Python) on
+                       Deno anyway; without it they are refused and left untouched
+  -h, --help           show this help
+
+Exit status:
+  0    every notebook ran without error
+  1    a cell or a notebook failed, or output was lost
+  2    usage error, or no notebooks found
+  130  interrupted by Ctrl-C (SIGINT); 143 by SIGTERM; 129 by SIGHUP.
+       The kernels and the processes their cells started are ended first,
+       and no notebook is left half-written.`;
+
+const FLAGS = {
+  "--check": "check",
+  "--rerun": "rerun",
+  "--allow-errors": "allowErrors",
+  "--record-timing": "recordTiming",
+  "--any-kernel": "anyKernel",
+  "-h": "help",
+  "--help": "help",
+} as const;
+
+const VALUES = {
+  "--timeout": { key: "timeout", what: "a positive number of seconds", scale: 1000 },
+  "--jobs": { key: "jobs", what: "a whole number of at least 1", scale: 1 },
+  "-j": { key: "jobs", what: "a whole number of at least 1", scale: 1 },
+} as const;
+
+function parseValue(name: keyof typeof VALUES, value: string | undefined): number {
+  const { what, scale, key } = VALUES[name];
+  const number = Number(value);
+  const ok = value !== undefined && value.trim() !== "" && Number.isFinite(number) &&
+    number > 0 && (key !== "jobs" || Number.isInteger(number));
+  if (!ok) throw new TypeError(`${name} must be ${what}, got ${JSON.stringify(value ?? null)}`);
+  return number * scale;
+}
 
 /**
  * Parses the CLI's arguments.
@@ -70,120 +126,33 @@ export function parseRunnerArgs(args: readonly string[]): RunnerCliOptions {
     check: false,
     rerun: false,
     timeout: 60_000,
+    jobs: defaultJobs(),
+    allowErrors: false,
+    recordTiming: false,
+    anyKernel: false,
     help: false,
   };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
+    const [name, inline] = arg.startsWith("--") && arg.includes("=")
+      ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
+      : [arg, undefined];
     if (arg === "--") {
       options.paths.push(...args.slice(i + 1));
       break;
-    } else if (arg === "--check") options.check = true;
-    else if (arg === "--rerun") options.rerun = true;
-    else if (arg === "-h" || arg === "--help") options.help = true;
-    else if (arg === "--timeout" || arg.startsWith("--timeout=")) {
-      const value = arg === "--timeout" ? args[++i] : arg.slice("--timeout=".length);
-      const seconds = Number(value);
-      if (value === undefined || value.trim() === "" || !Number.isFinite(seconds) || seconds <= 0) {
-        throw new TypeError(
-          `--timeout must be a positive number of seconds, got ${JSON.stringify(value ?? null)}`,
-        );
-      }
-      options.timeout = seconds * 1000;
+    } else if (name in FLAGS && inline === undefined) {
+      options[FLAGS[name as keyof typeof FLAGS]] = true;
+    } else if (name in VALUES) {
+      const key = name as keyof typeof VALUES;
+      options[VALUES[key].key] = parseValue(key, inline ?? args[++i]);
     } else if (arg.startsWith("-")) {
       throw new TypeError(
-        `unknown option ${arg}; expected --check, --timeout SECONDS, --rerun or --help`,
+        `unknown option ${arg}; expected --check, --jobs N, --timeout SECONDS, --allow-errors, ` +
+          "--rerun, --record-timing, --any-kernel or --help",
       );
     } else options.paths.push(arg);
   }
   return options;
-}
-
-function basename(path: string): string {
-  return path.slice(path.lastIndexOf("/") + 1);
-}
-
-/**
- * Formats one progress line, e.g. `[03/14] 01_tcp_server.ipynb cell 5  ok  84 ms`.
- * The counter is the cell's place among the code cells; `cell N` its place in
- * the notebook.
- *
- * @example
- * ```ts
- * import { formatProgressLine } from "./cli.ts";
- *
- * console.log(formatProgressLine("notebooks/a.ipynb", {
- *   index: 5, ordinal: 3, pass: 1, status: "ok", failed: false, executionCount: 3,
- *   outputs: [], durationMs: 84.2, rejected: [],
- * }, 14)); // "[03/14] a.ipynb cell 5  ok  84 ms"
- * ```
- *
- * @param path The notebook's path.
- * @param cell The cell's report.
- * @param total Number of code cells in the notebook.
- * @returns The line, without a newline.
- */
-export function formatProgressLine(path: string, cell: CellReport, total: number): string {
-  const width = Math.max(2, String(total).length);
-  const counter = `[${String(cell.ordinal).padStart(width, "0")}/${
-    String(total).padStart(width, "0")
-  }]`;
-  const pass = cell.pass > 1 ? ` (pass ${cell.pass})` : "";
-  const tail = cell.message === undefined ? "" : `  ${cell.message}`;
-  return `${counter} ${basename(path)}${pass} cell ${cell.index}  ${cell.status}  ${
-    Math.round(cell.durationMs)
-  } ms${tail}`;
-}
-
-/**
- * One row of the summary table.
- */
-export interface SummaryRow {
-  /** The notebook's file name. */
-  notebook: string;
-  /** Code cells in the notebook. */
-  cells: number;
-  /** Failed cells (1 when the notebook could not run at all). */
-  errors: number;
-  /** Wall-clock seconds. */
-  seconds: number;
-}
-
-/**
- * Formats the summary table (notebook, cells, errors, seconds) with a total row.
- *
- * @example
- * ```ts
- * import { formatSummary } from "./cli.ts";
- *
- * console.log(formatSummary([{ notebook: "a.ipynb", cells: 3, errors: 0, seconds: 1.25 }]));
- * ```
- *
- * @param rows One row per notebook.
- * @returns The table's lines joined with newlines.
- */
-export function formatSummary(rows: readonly SummaryRow[]): string {
-  const all = [
-    ...rows,
-    {
-      notebook: "total",
-      cells: rows.reduce((n, row) => n + row.cells, 0),
-      errors: rows.reduce((n, row) => n + row.errors, 0),
-      seconds: rows.reduce((n, row) => n + row.seconds, 0),
-    },
-  ];
-  const table = [
-    ["notebook", "cells", "errors", "seconds"],
-    ...all.map((row) => [
-      row.notebook,
-      String(row.cells),
-      String(row.errors),
-      row.seconds.toFixed(1),
-    ]),
-  ];
-  const widths = [0, 1, 2, 3].map((c) => Math.max(...table.map((line) => line[c].length)));
-  return table.map((line) =>
-    line.map((cell, c) => c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c])).join("  ")
-  ).join("\n");
 }
 
 /**
@@ -202,14 +171,64 @@ export interface RunnerCliIo {
    * @default {console.error}
    */
   stderr?: (line: string) => void;
-  /** Aborting kills the running kernel and ends the run with status 130. */
+  /** Aborting kills the running kernels and ends the run with status 130. */
   signal?: AbortSignal;
+}
+
+/** The signals that end a run cleanly, and the exit status each gives (128 + its number). */
+const SIGNALS: ReadonlyArray<readonly [Deno.Signal, number]> = Deno.build.os === "windows"
+  ? [["SIGINT", 130], ["SIGBREAK", 149]]
+  : [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]];
+
+/** An interruption: by a signal, or by the caller's abort signal. */
+class Interrupted extends Error {
+  constructor(readonly status: number, what: string) {
+    super(`interrupted by ${what}`);
+    this.name = "Interrupted";
+  }
+}
+
+/** Aborts `controller` on SIGINT, SIGTERM and SIGHUP (and on `outer`) until disposed. */
+function listenForInterrupts(controller: AbortController, outer?: AbortSignal): Disposable {
+  const handlers = SIGNALS.map(([signal, status]) => {
+    const handler = () => controller.abort(new Interrupted(status, signal));
+    try {
+      Deno.addSignalListener(signal, handler);
+      return () => Deno.removeSignalListener(signal, handler);
+    } catch {
+      return () => {}; // not available here: the signal then ends the process directly
+    }
+  });
+  const onOuter = () => controller.abort(new Interrupted(130, String(outer?.reason)));
+  outer?.addEventListener("abort", onOuter, { once: true });
+  return {
+    [Symbol.dispose]() {
+      outer?.removeEventListener("abort", onOuter);
+      for (const remove of handlers) remove();
+    },
+  };
+}
+
+function summaryRow({ path, report }: NotebookOutcome): SummaryRow {
+  return report === undefined ? { notebook: basename(path), cells: 0, errors: 1, seconds: 0 } : {
+    notebook: basename(path),
+    cells: report.cells.length,
+    errors: report.errors,
+    seconds: report.durationMs / 1000,
+  };
+}
+
+function reportOutcome(outcome: NotebookOutcome, stderr: (line: string) => void): void {
+  if (outcome.error !== undefined) {
+    stderr(`error: ${outcome.error.message.split("\n").join(" | ")}`);
+  } else if (!outcome.report.ok) stderr(`FAILED ${outcome.path}: ${outcome.report.failure}`);
 }
 
 /**
  * Runs the CLI and returns its exit status: 0 when every notebook passed,
- * 1 when any failed, 2 on a usage error, 130 when interrupted (Ctrl-C kills
- * the running kernel first).
+ * 1 when any failed, 2 on a usage error or when there is no notebook to run,
+ * 130 when interrupted by Ctrl-C (143 by SIGTERM, 129 by SIGHUP); on an
+ * interruption the kernels are killed first and nothing is written.
  *
  * @example
  * ```ts
@@ -239,57 +258,29 @@ export async function runRunnerCli(args: readonly string[], io: RunnerCliIo = {}
   }
   const paths = options.paths.length > 0 ? options.paths : await findNotebooks("notebooks");
   if (paths.length === 0) {
-    stderr("no notebooks to run: notebooks/ has no .ipynb files and no PATHS were given");
-    return 0;
+    stderr("error: no notebooks to run: notebooks/ has no .ipynb files and no PATHS were given");
+    return 2;
   }
   const controller = new AbortController();
-  const onSigint = () => controller.abort(new Error("interrupted (Ctrl-C)"));
-  const outer = io.signal;
-  const onOuter = () => controller.abort(outer?.reason);
-  outer?.addEventListener("abort", onOuter, { once: true });
-  let listening = false;
+  using _interrupts = listenForInterrupts(controller, io.signal);
+  let outcomes: NotebookOutcome[];
   try {
-    Deno.addSignalListener("SIGINT", onSigint);
-    listening = true;
-  } catch {
-    // Signals are not available on this platform; Ctrl-C then ends the process directly.
+    outcomes = await runNotebooks(paths, {
+      ...options,
+      write: !options.check,
+      signal: controller.signal,
+      onCell: (path, cell, total) => stderr(formatProgressLine(path, cell, total)),
+      onNotebook: (outcome) => {
+        if (!controller.signal.aborted) reportOutcome(outcome, stderr);
+      },
+    });
+  } catch (error) {
+    if (!(error instanceof Interrupted)) throw error;
+    stderr(`${error.message}: the kernels were ended; no notebook was left half-written`);
+    return error.status;
   }
-  const rows: SummaryRow[] = [];
-  try {
-    for (const path of paths) {
-      let report: NotebookReport;
-      try {
-        report = await runNotebook(path, {
-          timeout: options.timeout,
-          rerun: options.rerun,
-          write: !options.check,
-          signal: controller.signal,
-          onCell: (cell, total) => stderr(formatProgressLine(path, cell, total)),
-        });
-      } catch (error) {
-        if (controller.signal.aborted) {
-          stderr(`${path}: interrupted; the kernel was killed`);
-          return 130;
-        }
-        const message = error instanceof Error ? error.message : String(error);
-        stderr(`error: ${message.split("\n").join(" | ")}`);
-        rows.push({ notebook: basename(path), cells: 0, errors: 1, seconds: 0 });
-        continue;
-      }
-      if (!report.ok) stderr(`FAILED ${path}: ${report.failure}`);
-      rows.push({
-        notebook: basename(path),
-        cells: report.cells.length,
-        errors: report.errors,
-        seconds: report.durationMs / 1000,
-      });
-    }
-  } finally {
-    outer?.removeEventListener("abort", onOuter);
-    if (listening) Deno.removeSignalListener("SIGINT", onSigint);
-  }
-  stdout(formatSummary(rows));
-  return rows.some((row) => row.errors > 0) ? 1 : 0;
+  stdout(formatSummary(outcomes.map(summaryRow)));
+  return outcomes.some((outcome) => summaryRow(outcome).errors > 0) ? 1 : 0;
 }
 
 if (import.meta.main) {

@@ -3,6 +3,14 @@
  * Deno kernel (`deno jupyter --kernel`) over ZeroMQ, with no Python, and
  * writes their outputs like Jupyter does. `deno task notebooks` is its CLI.
  *
+ * @example Run every notebook, two at a time
+ * ```ts ignore
+ * import { findNotebooks, runNotebooks } from "socketlab/runner";
+ *
+ * const outcomes = await runNotebooks(await findNotebooks("notebooks"), { jobs: 2 });
+ * console.log(outcomes.every(({ report }) => report?.ok)); // true when every notebook passed
+ * ```
+ *
  * @example Run a notebook and print each cell's status
  * ```ts ignore
  * import { runNotebook } from "socketlab/runner";
@@ -21,6 +29,12 @@ export {
   runNotebook,
   type RunNotebookOptions,
 } from "./run_notebook.ts";
+export {
+  defaultJobs,
+  type NotebookOutcome,
+  runNotebooks,
+  type RunNotebooksOptions,
+} from "./run_notebooks.ts";
 export { findNotebooks } from "./notebook/find_notebooks.ts";
 export type { Cell, Notebook, Output } from "./notebook/notebook.ts";
 export {

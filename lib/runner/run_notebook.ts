@@ -6,7 +6,7 @@
  */
 
 import {
-  type ExecuteResult,
+  type ExecuteOptions,
   KernelSession,
   type KernelSessionOptions,
   type RejectedMessage,
@@ -19,39 +19,11 @@ import {
   writeNotebook,
 } from "./notebook/notebook.ts";
 import { type DisplayRegistry, OutputCollector } from "./notebook/_outputs.ts";
+import { checkDenoKernel, notebookSettings } from "./notebook/_metadata.ts";
+import { OUTPUT_GUARD } from "./notebook/_output_guard.ts";
+import { type CellStatus, cellVerdict, FAILED, FATAL, TAG_RAISES } from "./_cell_status.ts";
 
-/**
- * The status of one code cell after a run.
- *
- * - `ok`: ran without error;
- * - `raised`: raised the error its `raises-exception` tag expects;
- * - `skipped`: tagged `skip-execution`, or empty;
- * - `error`: raised an unexpected error;
- * - `no-error`: tagged `raises-exception` but raised nothing;
- * - `timeout`: did not finish in time (the kernel was killed);
- * - `dead`: the kernel process ended while the cell ran;
- * - `rejected`: messages for the cell failed signature verification;
- * - `not-run`: an earlier cell failed.
- */
-export type CellStatus =
-  | "ok"
-  | "raised"
-  | "skipped"
-  | "error"
-  | "no-error"
-  | "timeout"
-  | "dead"
-  | "rejected"
-  | "not-run";
-
-/** Statuses that fail a run. */
-const FAILED: ReadonlySet<CellStatus> = new Set([
-  "error",
-  "no-error",
-  "timeout",
-  "dead",
-  "rejected",
-]);
+export type { CellStatus };
 
 /**
  * The report of one code cell.
@@ -85,13 +57,13 @@ export interface CellReport {
 export interface NotebookReport {
   /** The notebook's path. */
   path: string;
-  /** True when no cell failed. */
+  /** True when no cell failed and no output was lost. */
   ok: boolean;
   /** The first failure, in one line, e.g. `cell 5: Error: boom`. */
   failure?: string;
   /** Code cells of the last pass that ran. */
   cells: CellReport[];
-  /** Number of failed cells. */
+  /** Number of failed cells (plus one when output was lost after the last cell). */
   errors: number;
   /** Passes completed or attempted (2 with `rerun`). */
   passes: number;
@@ -108,19 +80,55 @@ export interface NotebookReport {
  */
 export interface RunNotebookOptions {
   /**
-   * Per-cell time-out in milliseconds.
+   * Per-cell time-out in milliseconds, for notebooks that set none in their
+   * metadata (`metadata.socketlab.timeout` or `metadata.execution.timeout`,
+   * in seconds).
    *
    * @default {60_000}
    */
   timeout?: number;
+  /**
+   * Milliseconds a cell may stay half-answered (replied but not idle, or the
+   * reverse) before its output counts as lost; see
+   * {@linkcode ExecuteOptions.stallTimeout}.
+   *
+   * @default {10_000}
+   */
+  stallTimeout?: number;
   /** Execute the notebook twice in the same kernel. */
   rerun?: boolean;
   /**
-   * Write the outputs back to the file.
+   * Write the outputs back to the file (atomically: the original stays
+   * intact if the write fails).
    *
    * @default {false}
    */
   write?: boolean;
+  /**
+   * Run every cell even after errors, saving each error as the cell's output
+   * (the run still fails). A time-out, a dead kernel or lost output still
+   * stop the notebook. A notebook can also ask for it with
+   * `metadata.socketlab.allow_errors` (or nbmake's `metadata.execution.allow_errors`).
+   *
+   * @default {false}
+   */
+  allowErrors?: boolean;
+  /**
+   * Record nbclient's per-cell timestamps in `metadata.execution`. Off, the
+   * runner removes them from the cells it runs, so re-running an unchanged
+   * notebook changes only outputs.
+   *
+   * @default {false}
+   */
+  recordTiming?: boolean;
+  /**
+   * Run a notebook written for another kernel (say, Python) on Deno anyway.
+   * Otherwise such a notebook is refused with a {@linkcode NotebookError}
+   * and left untouched.
+   *
+   * @default {false}
+   */
+  anyKernel?: boolean;
   /** Aborting kills the kernel and rejects with the signal's reason. */
   signal?: AbortSignal;
   /**
@@ -133,7 +141,6 @@ export interface RunNotebookOptions {
 }
 
 const TAG_SKIP = "skip-execution";
-const TAG_RAISES = "raises-exception";
 
 function tags(cell: Cell): string[] {
   const value = cell.metadata.tags;
@@ -145,155 +152,151 @@ function dirname(path: string): string {
   return at < 0 ? "." : at === 0 ? "/" : path.slice(0, at);
 }
 
-function errorOutput(ename: string, evalue: string): Output {
-  return { output_type: "error", ename, evalue, traceback: [`${ename}: ${evalue}`] };
-}
-
-/** What decides a cell's status besides its result. */
-interface CellContext {
-  /** The cell's 1-based position in the notebook. */
-  readonly index: number;
-  /** The per-cell time-out, in ms. */
+/** The settings of one run, resolved from the options and the notebook's metadata. */
+interface RunContext {
   readonly timeout: number;
-  /** Whether the cell is tagged `raises-exception`. */
-  readonly expectsError: boolean;
+  readonly stallTimeout: number;
+  readonly allowErrors: boolean;
+  readonly recordTiming: boolean;
+  readonly execPath: string;
+  readonly onCell?: (cell: CellReport, total: number) => void;
 }
 
-/**
- * A cell's status from what happened to its request, in the order nbclient
- * checks: time-out, dead kernel, rejected messages, then the cell's own error
- * (expected or not). Time-outs and dead kernels also get an error output.
- */
-function cellStatus(
-  result: ExecuteResult,
-  collector: OutputCollector,
-  cell: CellContext,
-): { status: CellStatus; message?: string; output?: Output } {
-  if (result.outcome === "timeout") {
-    const message = `did not finish within ${cell.timeout / 1000} s; the kernel was killed`;
-    return {
-      status: "timeout",
-      message,
-      output: errorOutput("CellTimeoutError", `cell ${cell.index} ${message}`),
-    };
-  }
-  if (result.outcome === "exited") {
-    const message = `the kernel died while running this cell (exit code ${result.exitCode}${
-      result.exitSignal ? `, signal ${result.exitSignal}` : ""
-    })`;
-    return {
-      status: "dead",
-      message,
-      output: errorOutput("DeadKernelError", `cell ${cell.index}: ${message}`),
-    };
-  }
-  if (result.rejected.length > 0) {
-    const [first] = result.rejected;
-    return {
-      status: "rejected",
-      message: `${result.rejected.length} message(s) from the kernel failed verification ` +
-        `and were dropped (${first.channel}: ${first.reason})`,
-    };
-  }
+/** An executed cell, whose outputs may still change until the kernel is gone. */
+interface Executed {
+  readonly cell: Cell;
+  readonly collector: OutputCollector;
+  readonly report: CellReport;
+}
+
+function withoutTiming(metadata: Record<string, unknown>): Record<string, unknown> {
+  const { execution: _, ...rest } = metadata;
+  return rest;
+}
+
+async function runCell(
+  session: KernelSession,
+  cell: Cell,
+  base: Pick<CellReport, "index" | "ordinal" | "pass">,
+  displays: DisplayRegistry,
+  context: RunContext,
+): Promise<Executed> {
+  const collector = new OutputCollector(displays);
+  const started = performance.now();
+  const options: ExecuteOptions = {
+    timeout: context.timeout,
+    stallTimeout: context.stallTimeout,
+    onMessage: (message) => collector.add(message),
+  };
+  const result = await session.execute(cell.source, options);
+  const durationMs = performance.now() - started;
   const reply = result.reply?.content;
-  const error = collector.errors[0] ??
-    (reply?.status === "error"
-      ? { ename: String(reply.ename ?? "Error"), evalue: String(reply.evalue ?? "") }
-      : undefined);
-  if (error !== undefined) {
-    const message = `${error.ename}: ${error.evalue}`.split("\n")[0];
-    return cell.expectsError ? { status: "raised" } : { status: "error", message };
-  }
-  if (cell.expectsError) {
-    return { status: "no-error", message: `tagged "${TAG_RAISES}" but raised no error` };
-  }
-  return { status: "ok" };
+  if (typeof reply?.execution_count === "number") collector.executionCount = reply.execution_count;
+  if (result.reply) collector.timing["shell.execute_reply"] = result.reply.header.date;
+  const { status, message, output } = await cellVerdict(result, collector, {
+    index: base.index,
+    source: cell.source,
+    timeout: context.timeout,
+    stallTimeout: context.stallTimeout,
+    expectsError: tags(cell).includes(TAG_RAISES),
+    execPath: context.execPath,
+  });
+  if (output !== undefined) collector.outputs.push(output);
+  cell.outputs = collector.outputs;
+  cell.execution_count = collector.executionCount;
+  cell.metadata = context.recordTiming
+    ? { ...cell.metadata, execution: { ...collector.timing } }
+    : withoutTiming(cell.metadata);
+  const report: CellReport = {
+    ...base,
+    rejected: result.rejected,
+    status,
+    failed: FAILED.has(status),
+    message,
+    executionCount: cell.execution_count,
+    outputs: cell.outputs,
+    durationMs,
+  };
+  return { cell, collector, report };
 }
 
 async function runPass(
   session: KernelSession,
   notebook: Notebook,
   pass: number,
-  options: RunNotebookOptions,
-): Promise<CellReport[]> {
-  const timeout = options.timeout ?? 60_000;
+  context: RunContext,
+): Promise<{ reports: CellReport[]; executed: Executed[] }> {
   const displays: DisplayRegistry = new Map();
   const codeCells = notebook.cells
     .map((cell, i) => ({ cell, index: i + 1 }))
     .filter(({ cell }) => cell.cell_type === "code");
   const reports: CellReport[] = [];
-  const executed: { cell: Cell; collector: OutputCollector; report: CellReport }[] = [];
+  const executed: Executed[] = [];
   let stopped = false;
   for (const [i, { cell, index }] of codeCells.entries()) {
-    const base = { index, ordinal: i + 1, pass, rejected: [] as RejectedMessage[] };
+    const base = { index, ordinal: i + 1, pass };
     const unchanged = {
+      ...base,
+      rejected: [],
       failed: false,
       executionCount: cell.execution_count ?? null,
       outputs: cell.outputs ?? [],
       durationMs: 0,
     };
     if (stopped) {
-      reports.push({ ...base, ...unchanged, status: "not-run" });
+      reports.push({ ...unchanged, status: "not-run" });
       continue;
     }
     if (tags(cell).includes(TAG_SKIP) || cell.source.trim() === "") {
-      const report: CellReport = { ...base, ...unchanged, status: "skipped" };
-      reports.push(report);
-      options.onCell?.(report, codeCells.length);
+      reports.push({ ...unchanged, status: "skipped" });
+      context.onCell?.(reports.at(-1)!, codeCells.length);
       continue;
     }
-    const collector = new OutputCollector(displays);
-    const started = performance.now();
-    const result = await session.execute(cell.source, {
-      timeout,
-      onMessage: (message) => collector.add(message),
-    });
-    const durationMs = performance.now() - started;
-    const reply = result.reply?.content;
-    if (typeof reply?.execution_count === "number") {
-      collector.executionCount = reply.execution_count;
-    }
-    if (result.reply) collector.timing["shell.execute_reply"] = result.reply.header.date;
-
-    const { status, message, output } = cellStatus(result, collector, {
-      index,
-      timeout,
-      expectsError: tags(cell).includes(TAG_RAISES),
-    });
-    if (output !== undefined) collector.outputs.push(output);
-    cell.outputs = collector.outputs;
-    cell.execution_count = collector.executionCount;
-    cell.metadata = { ...cell.metadata, execution: { ...collector.timing } };
-    const failed = FAILED.has(status);
-    const report: CellReport = {
-      ...base,
-      rejected: result.rejected,
-      status,
-      failed,
-      message,
-      executionCount: cell.execution_count,
-      outputs: cell.outputs,
-      durationMs,
-    };
-    reports.push(report);
-    executed.push({ cell, collector, report });
-    options.onCell?.(report, codeCells.length);
-    if (failed) stopped = true;
+    const run = await runCell(session, cell, base, displays, context);
+    reports.push(run.report);
+    executed.push(run);
+    context.onCell?.(run.report, codeCells.length);
+    const { status, failed } = run.report;
+    if (failed && (!context.allowErrors || FATAL.has(status))) stopped = true;
   }
-  // Output published after `status: idle` still reaches the collectors.
-  await session.settle();
-  for (const { cell, collector, report } of executed) {
-    cell.outputs = report.outputs = collector.outputs;
-  }
-  return reports;
+  return { reports, executed };
 }
+
+/** Resolves a run's settings; the notebook's own metadata wins over the defaults. */
+function runContext(notebook: Notebook, path: string, options: RunNotebookOptions): RunContext {
+  for (
+    const [name, value] of [["timeout", options.timeout], ["stallTimeout", options.stallTimeout]]
+  ) {
+    if (value !== undefined && !(typeof value === "number" && value > 0)) {
+      throw new RangeError(`${name} must be a positive number of milliseconds, got ${value}`);
+    }
+  }
+  if (!options.anyKernel) checkDenoKernel(notebook, path);
+  const settings = notebookSettings(notebook, path);
+  return {
+    timeout: settings.timeout ?? options.timeout ?? 60_000,
+    stallTimeout: options.stallTimeout ?? 10_000,
+    allowErrors: options.allowErrors ?? settings.allowErrors ?? false,
+    recordTiming: options.recordTiming ?? false,
+    execPath: options.kernel?.execPath ?? Deno.execPath(),
+    onCell: options.onCell,
+  };
+}
+
+const LOST_AFTER_LAST =
+  "after the last cell: the kernel's output channel stopped answering, so output was lost " +
+  "(the Deno kernel drops a message of about 8 MB or more and may break the channel doing so)";
 
 /**
  * Executes a notebook on a fresh Deno kernel started in the notebook's folder
  * (so its `deno.json` and imports resolve) and reports every code cell.
  * Cells tagged `skip-execution` are skipped; cells tagged `raises-exception`
- * must raise; any other error, a time-out or a dead kernel stops the run.
- * The kernel is always shut down (or killed) before this returns or throws.
+ * must raise; any other error, a time-out or a dead kernel stops the run
+ * (errors do not with `allowErrors`). The kernel and every process its cells
+ * started are ended before this returns or throws. With `write`, the file is
+ * replaced atomically once the kernel is gone (output published late lands
+ * in it); a run that throws (a kernel that will not start, an abort) writes
+ * nothing.
  *
  * @example
  * ```ts ignore
@@ -306,7 +309,8 @@ async function runPass(
  * @param path The `.ipynb` file.
  * @param options Time-out, rerun, write, abort signal, progress callback, kernel options.
  * @returns The report.
- * @throws {NotebookError} When the file is missing or not an nbformat v4 notebook.
+ * @throws {NotebookError} When the file is missing, not an nbformat v4 notebook, or written
+ * for another kernel.
  * @throws {KernelError} When the kernel will not start.
  */
 export async function runNotebook(
@@ -314,38 +318,64 @@ export async function runNotebook(
   options: RunNotebookOptions = {},
 ): Promise<NotebookReport> {
   const started = performance.now();
-  if (options.timeout !== undefined && !(options.timeout > 0)) {
-    throw new RangeError(
-      `timeout must be a positive number of milliseconds, got ${options.timeout}`,
-    );
-  }
   const notebook = await readNotebook(path);
-  await using session = await KernelSession.start({
+  const context = runContext(notebook, path, options);
+  const session = await KernelSession.start({
     ...options.kernel,
     cwd: dirname(path),
     signal: options.signal,
   });
-  const passes = options.rerun ? 2 : 1;
-  let cells: CellReport[] = [];
-  let pass = 0;
-  while (pass < passes) {
-    pass++;
-    cells = await runPass(session, notebook, pass, options);
-    if (cells.some((cell) => cell.failed)) break;
+  let run: { reports: CellReport[]; executed: Executed[]; passes: number; lost: boolean };
+  try {
+    run = await runPasses(session, notebook, options.rerun ? 2 : 1, context);
+  } finally {
+    await session.shutdown();
   }
-  await session.shutdown();
+  // Output published late (until the kernel was gone) is in the collectors.
+  for (const { cell, collector, report } of run.executed) {
+    cell.outputs = report.outputs = collector.outputs;
+  }
   if (options.write) await writeNotebook(path, notebook);
+  const cells = run.reports;
   const failedCell = cells.find((cell) => cell.failed);
+  const pass = run.passes > 1 ? ` (pass ${run.passes})` : "";
+  const failure = failedCell
+    ? `cell ${failedCell.index}${pass}: ${failedCell.message}`
+    : run.lost
+    ? LOST_AFTER_LAST
+    : undefined;
+  const errors = cells.filter((cell) => cell.failed).length + (run.lost ? 1 : 0);
   return {
     path,
-    ok: failedCell === undefined,
-    failure: failedCell &&
-      `cell ${failedCell.index}${pass > 1 ? ` (pass ${pass})` : ""}: ${failedCell.message}`,
+    ok: failure === undefined,
+    failure,
     cells,
-    errors: cells.filter((cell) => cell.failed).length,
-    passes: pass,
+    errors,
+    passes: run.passes,
     durationMs: performance.now() - started,
     kernelPid: session.pid,
     notebook,
   };
+}
+
+async function runPasses(
+  session: KernelSession,
+  notebook: Notebook,
+  passes: number,
+  context: RunContext,
+): Promise<{ reports: CellReport[]; executed: Executed[]; passes: number; lost: boolean }> {
+  // Make outputs too big for the kernel to send fail loudly (see _output_guard.ts).
+  await session.execute(OUTPUT_GUARD, { silent: true, timeout: context.timeout });
+  let run: { reports: CellReport[]; executed: Executed[] } = { reports: [], executed: [] };
+  let pass = 0;
+  while (pass < passes) {
+    pass++;
+    run = await runPass(session, notebook, pass, context);
+    if (run.reports.some((cell) => cell.failed)) break;
+  }
+  await session.settle();
+  const stopped = run.reports.some((cell) => FATAL.has(cell.status));
+  const lost = !stopped && session.exitStatus === undefined &&
+    !(await session.iopubAlive(context.stallTimeout));
+  return { ...run, passes: pass, lost };
 }

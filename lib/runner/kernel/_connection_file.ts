@@ -86,7 +86,27 @@ function freePort(ip: string): number {
 }
 
 /**
- * Picks five distinct free loopback ports and a random key.
+ * Ports of the connections made by this process and not released yet: a
+ * free port is only free until the kernel binds it, so kernels started side
+ * by side must not be handed the same one.
+ */
+const inUse = new Set<number>();
+
+/**
+ * Forgets the ports of a connection (its kernel is gone), so they may be
+ * handed out again.
+ *
+ * @param info The connection info.
+ */
+export function releaseConnectionPorts(info: ConnectionInfo): void {
+  for (const channel of ["shell", "control", "iopub", "stdin", "hb"] as const) {
+    inUse.delete(info[`${channel}_port`]);
+  }
+}
+
+/**
+ * Picks five distinct free loopback ports, none handed out to another
+ * kernel of this process that still runs, and a random key.
  *
  * @example
  * ```ts
@@ -104,8 +124,10 @@ export function createConnectionInfo(options: ConnectionInfoOptions = {}): Conne
   const ports = new Set<number>();
   for (let tries = 0; ports.size < 5; tries++) {
     if (tries > 100) throw new Error(`could not find 5 distinct free ports on ${ip}`);
-    ports.add(freePort(ip));
+    const port = freePort(ip);
+    if (!inUse.has(port)) ports.add(port);
   }
+  for (const port of ports) inUse.add(port);
   const [shell_port, control_port, iopub_port, stdin_port, hb_port] = [...ports];
   const key = options.key ??
     Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) => b.toString(16).padStart(2, "0"))

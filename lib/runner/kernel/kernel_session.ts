@@ -11,10 +11,13 @@ import {
   channelUrl,
   type ConnectionInfo,
   createConnectionInfo,
+  releaseConnectionPorts,
   writeConnectionFile,
 } from "./_connection_file.ts";
 import { KernelError } from "../errors.ts";
 import { createMessage, decodeMessage, encodeMessage, type JupyterMessage } from "./_message.ts";
+import { execFailed, killGroup, killProcessGroup, spawnGrouped } from "./_process_group.ts";
+import { WATCHDOG } from "./_watchdog.ts";
 
 /**
  * A message from the kernel that failed verification and was dropped.
@@ -87,6 +90,23 @@ export interface ExecuteOptions {
    */
   timeout?: number;
   /**
+   * Milliseconds to wait, once the kernel has replied on shell (or gone idle
+   * on iopub), for the other half before the outcome is `"stalled"`: the
+   * kernel answers but its iopub messages stopped arriving, so output was
+   * lost (the Deno kernel drops a message of about 8 MB or more and may
+   * break the iopub connection doing so). The kernel is then killed.
+   *
+   * @default {10_000}
+   */
+  stallTimeout?: number;
+  /**
+   * Run without a history entry or an execution count (`silent: true`,
+   * `store_history: false`), e.g. for set-up code that is not a cell.
+   *
+   * @default {false}
+   */
+  silent?: boolean;
+  /**
    * Called with each iopub message of this request as it arrives, including
    * output the kernel publishes after it went idle, until the session ends
    * (see {@linkcode KernelSession.settle}).
@@ -100,9 +120,11 @@ export interface ExecuteOptions {
 export interface ExecuteResult {
   /**
    * `"done"`: the kernel went idle and replied; `"timeout"`: it did not finish
-   * in time and was killed; `"exited"`: the kernel process ended mid-request.
+   * in time and was killed; `"exited"`: the kernel process ended mid-request;
+   * `"stalled"`: it replied, but its iopub messages stopped arriving (output
+   * was lost), and it was killed.
    */
-  outcome: "done" | "timeout" | "exited";
+  outcome: "done" | "timeout" | "exited" | "stalled";
   /** The request that was sent. */
   request: JupyterMessage;
   /** The `execute_reply`, when one arrived. */
@@ -123,6 +145,12 @@ interface Waiter {
 }
 
 const TAIL = 4000;
+const START_ATTEMPTS = 3;
+/** What the Deno kernel prints when it cannot bind a port of its connection file. */
+const PORT_CLASH = /Address already in use|os error 98|new \w+Socket \(ext:cli\/jupyter_kernel/;
+
+/** The kernel could not bind a port of its connection file: another process took it. */
+class PortClashError extends KernelError {}
 const MAX_POLL_MS = 16;
 
 function isAgain(error: unknown): boolean {
@@ -155,6 +183,7 @@ export class KernelSession implements AsyncDisposable {
   readonly rejected: RejectedMessage[] = [];
 
   #child: Deno.ChildProcess;
+  #grouped: boolean;
   #dir: string;
   #verifyKey: string;
   #sessionId = crypto.randomUUID();
@@ -180,12 +209,13 @@ export class KernelSession implements AsyncDisposable {
   #abort = () => this.kill();
 
   private constructor(
-    child: Deno.ChildProcess,
+    { child, grouped }: { child: Deno.ChildProcess; grouped: boolean },
     dir: string,
     connection: ConnectionInfo,
     options: KernelSessionOptions,
   ) {
     this.#child = child;
+    this.#grouped = grouped;
     this.#dir = dir;
     this.connection = connection;
     this.#options = options;
@@ -215,40 +245,63 @@ export class KernelSession implements AsyncDisposable {
    * @returns A ready session.
    */
   static async start(options: KernelSessionOptions = {}): Promise<KernelSession> {
+    for (let attempt = 1;; attempt++) {
+      try {
+        return await KernelSession.#startOnce(options);
+      } catch (error) {
+        // Another process bound one of the kernel's ports between the check and the
+        // kernel's bind: try again with other ports.
+        if (!(error instanceof PortClashError) || attempt >= START_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  static async #startOnce(options: KernelSessionOptions): Promise<KernelSession> {
     options.signal?.throwIfAborted();
     const connection = createConnectionInfo({ key: options.key });
     const dir = await Deno.makeTempDir({ prefix: "socketlab-kernel-" });
     const file = `${dir}/kernel.json`;
     await writeConnectionFile(file, connection);
     const execPath = options.execPath ?? Deno.execPath();
-    let child: Deno.ChildProcess;
+    const cannotStart = (reason: string, cause?: unknown) =>
+      new KernelError(
+        `could not start the kernel "${execPath} jupyter --kernel" in ${
+          options.cwd ?? Deno.cwd()
+        }: ${reason}`,
+        { cause },
+      );
+    let spawned;
     try {
-      child = new Deno.Command(execPath, {
-        args: ["jupyter", "--kernel", "--conn", file],
+      spawned = spawnGrouped(execPath, ["jupyter", "--kernel", "--conn", file], {
         cwd: options.cwd,
         stdin: "null",
         stdout: "piped",
         stderr: "piped",
-      }).spawn();
+      });
     } catch (error) {
+      releaseConnectionPorts(connection);
       await Deno.remove(dir, { recursive: true }).catch(() => {});
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new KernelError(
-        `could not start the kernel "${execPath} jupyter --kernel" in ${
-          options.cwd ?? Deno.cwd()
-        }: ${reason}`,
-        { cause: error },
-      );
+      throw cannotStart(error instanceof Error ? error.message : String(error), error);
     }
-    const session = new KernelSession(child, dir, connection, options);
-    options.onSpawn?.(child.pid);
+    const session = new KernelSession(spawned, dir, connection, options);
+    options.onSpawn?.(spawned.child.pid);
     try {
       await session.#connect();
       await session.#handshake(options.startupTimeout ?? 30_000);
+      // In its own process group the kernel no longer dies with this process: it
+      // watches for that itself.
+      if (spawned.grouped) await session.execute(WATCHDOG, { silent: true });
       return session;
     } catch (error) {
       await session.kill();
       await session.shutdown();
+      const status = session.exitStatus;
+      if (spawned.grouped && status !== undefined && execFailed(status, session.stderr)) {
+        throw cannotStart(session.stderr.trim().split("\n").at(-1) ?? "", error);
+      }
+      if (status !== undefined && PORT_CLASH.test(session.stderr)) {
+        throw new PortClashError((error as Error).message, { cause: error });
+      }
       throw error;
     }
   }
@@ -396,11 +449,7 @@ export class KernelSession implements AsyncDisposable {
     this.#exitWatchers.add(onExit);
     this.#rejectWatchers.add(onReject);
     try {
-      await this.#send(
-        socket,
-        await encodeMessage(request, this.connection.key),
-        `before it answered ${request.header.msg_type}`,
-      );
+      await this.#sendTo(socket, request, `before it answered ${request.header.msg_type}`);
       return await deadline(promise, wait).catch((error) => {
         if (isTimeoutError(error)) return undefined;
         throw error;
@@ -455,49 +504,35 @@ export class KernelSession implements AsyncDisposable {
   async execute(code: string, options: ExecuteOptions = {}): Promise<ExecuteResult> {
     this.#checkAlive("before the request was sent");
     const timeout = options.timeout ?? 60_000;
+    const silent = options.silent ?? false;
     const request = createMessage("execute_request", {
       code,
-      silent: false,
-      store_history: true,
+      silent,
+      store_history: !silent,
       user_expressions: {},
       allow_stdin: false,
       stop_on_error: true,
     }, { session: this.#sessionId });
     const result: ExecuteResult = { outcome: "done", request, messages: [], rejected: [] };
-    const { promise, resolve } = Promise.withResolvers<ExecuteResult["outcome"]>();
-    let idle = false;
-    const id = request.header.msg_id;
-    this.#waiters.set(id, {
-      onIopub: (message) => {
-        result.messages.push(message);
-        options.onMessage?.(message);
-        if (
-          message.header.msg_type === "status" && message.content.execution_state === "idle"
-        ) {
-          idle = true;
-          if (result.reply !== undefined) resolve("done");
-        }
-      },
-      onReply: (message) => {
-        result.reply = message;
-        if (idle) resolve("done");
-      },
-    });
-    const onExit = () => resolve("exited");
+    const { done, halfDone } = this.#track(result, options);
+    const stop = new AbortController();
+    const stalled = halfDone
+      .then(() => delay(options.stallTimeout ?? 10_000, { signal: stop.signal }))
+      .then(() => "stalled" as const);
+    stalled.catch(() => {});
+    const onExit = () => done.resolve("exited");
     const onReject = (rejected: RejectedMessage) => result.rejected.push(rejected);
     this.#exitWatchers.add(onExit);
     this.#rejectWatchers.add(onReject);
     try {
-      await this.#send(
-        this.#shell,
-        await encodeMessage(request, this.connection.key),
-        "before the request was sent",
+      await this.#sendTo(this.#shell, request, "before the request was sent");
+      result.outcome = await deadline(Promise.race([done.promise, stalled]), timeout).catch(
+        (error) => {
+          if (isTimeoutError(error)) return "timeout" as const;
+          throw error;
+        },
       );
-      result.outcome = await deadline(promise, timeout).catch((error) => {
-        if (isTimeoutError(error)) return "timeout" as const;
-        throw error;
-      });
-      if (result.outcome === "timeout") await this.kill();
+      if (result.outcome === "timeout" || result.outcome === "stalled") await this.kill();
       this.#options.signal?.throwIfAborted();
       if (result.outcome !== "done") {
         const status = await this.#statusPromise;
@@ -506,18 +541,73 @@ export class KernelSession implements AsyncDisposable {
       }
       return result;
     } finally {
-      // The Deno kernel may publish a cell's output after `status: idle` (its
-      // stdout is forwarded asynchronously): keep routing late messages of
-      // this request to `onMessage` until the session ends.
-      this.#waiters.set(id, {
-        onIopub: (message) => {
-          result.messages.push(message);
-          options.onMessage?.(message);
-        },
-        onReply: () => {},
-      });
+      stop.abort();
       this.#exitWatchers.delete(onExit);
       this.#rejectWatchers.delete(onReject);
+    }
+  }
+
+  /**
+   * Routes the messages of one request into `result`: `done` resolves once
+   * the kernel has both replied and gone idle, `halfDone` once it has done
+   * either. Messages published after that (the Deno kernel forwards stdout
+   * asynchronously) still reach `onMessage` until the session ends.
+   */
+  #track(result: ExecuteResult, options: ExecuteOptions) {
+    const done = Promise.withResolvers<ExecuteResult["outcome"]>();
+    const half = Promise.withResolvers<void>();
+    let idle = false;
+    this.#waiters.set(result.request.header.msg_id, {
+      onIopub: (message) => {
+        result.messages.push(message);
+        options.onMessage?.(message);
+        if (
+          message.header.msg_type === "status" && message.content.execution_state === "idle"
+        ) {
+          idle = true;
+          half.resolve();
+          if (result.reply !== undefined) done.resolve("done");
+        }
+      },
+      onReply: (message) => {
+        result.reply ??= message;
+        half.resolve();
+        if (idle) done.resolve("done");
+      },
+    });
+    return { done, halfDone: half.promise };
+  }
+
+  /**
+   * Whether the kernel's iopub channel still delivers: sends
+   * `kernel_info_request` and waits up to `wait` ms for the `status: idle`
+   * the kernel publishes for it. False when the kernel has exited or its
+   * iopub connection broke (output published since was lost).
+   *
+   * @example
+   * ```ts ignore
+   * import { KernelSession } from "socketlab/runner";
+   *
+   * await using session = await KernelSession.start();
+   * console.log(await session.iopubAlive()); // true
+   * ```
+   *
+   * @param wait Longest wait in ms; default 10 000.
+   * @returns True when the idle status arrived.
+   */
+  async iopubAlive(wait = 10_000): Promise<boolean> {
+    if (this.#status !== undefined) return false;
+    const request = createMessage("kernel_info_request", {}, { session: this.#sessionId });
+    const result: ExecuteResult = { outcome: "done", request, messages: [], rejected: [] };
+    const { done } = this.#track(result, {});
+    const onExit = () => done.resolve("exited");
+    this.#exitWatchers.add(onExit);
+    try {
+      await this.#sendTo(this.#shell, request, "before it answered");
+      return await deadline(done.promise, wait).then((outcome) => outcome === "done", () => false);
+    } finally {
+      this.#waiters.delete(request.header.msg_id);
+      this.#exitWatchers.delete(onExit);
     }
   }
 
@@ -549,7 +639,9 @@ export class KernelSession implements AsyncDisposable {
   }
 
   /**
-   * Kills the kernel process at once (SIGKILL) and waits for it to end.
+   * Kills the kernel process at once (SIGKILL), with every process of its
+   * process group (what its cells started) where it leads one, and waits
+   * for it to end.
    *
    * @example
    * ```ts ignore
@@ -561,14 +653,10 @@ export class KernelSession implements AsyncDisposable {
    * ```
    */
   async kill(): Promise<void> {
-    if (this.#status === undefined) {
-      try {
-        this.#child.kill("SIGKILL");
-      } catch {
-        // Already gone.
-      }
-    }
+    if (this.#status === undefined) killGroup(this.#child, this.#grouped);
     await this.#statusPromise;
+    // Processes the cells started may outlive the kernel: end the rest of its group.
+    if (this.#grouped) killProcessGroup(this.#child.pid);
   }
 
   /**
@@ -609,8 +697,14 @@ export class KernelSession implements AsyncDisposable {
         await Promise.allSettled(this.#loops);
         await Promise.allSettled(this.#drains);
         await Deno.remove(this.#dir, { recursive: true }).catch(() => {});
+        releaseConnectionPorts(this.connection);
       }
     }
+  }
+
+  /** Signs and sends a request on `socket`. */
+  async #sendTo(socket: zmq.Dealer, request: JupyterMessage, when: string): Promise<void> {
+    await this.#send(socket, await encodeMessage(request, this.connection.key), when);
   }
 
   /** Sends frames without ever blocking inside the addon, retrying while the queue is full. */

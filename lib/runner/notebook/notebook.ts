@@ -7,6 +7,7 @@
  */
 
 import { NotebookError } from "../errors.ts";
+import { writeTextFileAtomic } from "./_atomic_write.ts";
 
 /**
  * One output of a code cell (`stream`, `display_data`, `execute_result` or `error`).
@@ -285,7 +286,9 @@ export function formatNotebook(notebook: Notebook): string {
 }
 
 /**
- * Writes a notebook with {@linkcode formatNotebook}.
+ * Writes a notebook with {@linkcode formatNotebook}, atomically: to a
+ * temporary file beside it, flushed, then renamed over the original, so that
+ * a failure or a kill mid-write leaves the original intact.
  *
  * @example
  * ```ts
@@ -301,5 +304,5 @@ export function formatNotebook(notebook: Notebook): string {
  * @param notebook What to write.
  */
 export async function writeNotebook(path: string, notebook: Notebook): Promise<void> {
-  await Deno.writeTextFile(path, formatNotebook(notebook));
+  await writeTextFileAtomic(path, formatNotebook(notebook));
 }
