@@ -118,25 +118,25 @@ export class System {
    * @param name Which setting.
    * @returns Its value, or why it is not available here.
    */
-  setting(name: SettingName): Promise<Reading<number>> {
+  async setting(name: SettingName): Promise<Reading<number>> {
     checkOneOf(name, "system.setting(): name", Object.keys(SETTINGS) as SettingName[]);
     const spec = SETTINGS[name];
     if (this.os === "linux" || this.os === "android") {
       const { path, field, scale } = spec.linux;
-      return this.#read(name, path, async () => {
+      return await this.#read(name, path, async () => {
         const text = (await this.#source.readTextFile(path)).trim().split(/\s+/)[field];
         return scale * wholeNumber(text, path);
       });
     }
     if (this.os === "darwin" || this.os === "freebsd") {
       const { sysctl, scale } = spec.bsd;
-      return this.#read(name, `sysctl ${sysctl}`, async () => {
+      return await this.#read(name, `sysctl ${sysctl}`, async () => {
         const value = parseSysctl(await this.#source.run("sysctl", [sysctl])).get(sysctl);
         return scale * wholeNumber(value, `sysctl ${sysctl}`);
       });
     }
     const why = this.os === "windows" ? spec.windows : `socketlab does not read it on ${this.os}`;
-    return Promise.resolve(Reading.unavailable(name, this.os, why));
+    return Reading.unavailable(name, this.os, why);
   }
 
   /**
@@ -159,22 +159,20 @@ export class System {
    * @param port The listening port.
    * @returns The backlog, or why it is not available here.
    */
-  backlog(port: number): Promise<Reading<number>> {
+  async backlog(port: number): Promise<Reading<number>> {
     assertPort(port, "system.backlog(): port");
     const name = `backlog of port ${port}`;
     if (this.os === "windows") {
-      return Promise.resolve(
-        Reading.unavailable(
-          name,
-          "netstat",
-          "Windows's netstat does not show a listening socket's backlog",
-        ),
+      return Reading.unavailable(
+        name,
+        "netstat",
+        "Windows's netstat does not show a listening socket's backlog",
       );
     }
     const bsd = this.os === "darwin" || this.os === "freebsd";
     const [command, args] = bsd ? ["netstat", ["-Lan"]] : ["ss", ["-ltn", `sport = :${port}`]];
     const source = `${command} ${args.join(" ")}`;
-    return this.#read(name, source, async () => {
+    return await this.#read(name, source, async () => {
       const text = await this.#source.run(command, args);
       const queue = (bsd ? parseNetstatListenQueues(text) : parseSsListening(text))
         .find((q) => q.local.port === port);
@@ -206,10 +204,10 @@ export class System {
    * @param socket A bound `dgram.Socket` or a connected `net.Socket`.
    * @returns The TTL, or why it is not available here.
    */
-  ttl(socket: dgram.Socket | net.Socket): Promise<Reading<number>> {
+  async ttl(socket: dgram.Socket | net.Socket): Promise<Reading<number>> {
     const ends = endsOf(socket);
     const name = `IP_TTL of ${ends.transport} ${ends.local.address}:${ends.local.port}`;
-    return this.#read(name, "getsockopt", () => this.#source.socketOption(ends, "IP_TTL"));
+    return await this.#read(name, "getsockopt", () => this.#source.socketOption(ends, "IP_TTL"));
   }
 
   /**
@@ -228,7 +226,7 @@ export class System {
    * @param interfaceName The interface.
    * @returns The count, or why it is not available here.
    */
-  memberships(
+  async memberships(
     group: string,
     interfaceName: string = this.loopbackInterface,
   ): Promise<Reading<number>> {
@@ -243,9 +241,9 @@ export class System {
       const why = this.os === "darwin"
         ? "macOS's netstat -g shows which groups an interface joined, not how many sockets joined them"
         : `socketlab reads multicast memberships on Linux only, not on ${this.os}`;
-      return Promise.resolve(Reading.unavailable(name, "/proc/net/igmp", why));
+      return Reading.unavailable(name, "/proc/net/igmp", why);
     }
-    return this.#read(name, "/proc/net/igmp", async () => {
+    return await this.#read(name, "/proc/net/igmp", async () => {
       const all = parseIgmp(await this.#source.readTextFile("/proc/net/igmp"));
       if (!all.some((m) => m.device === interfaceName)) {
         throw new Unavailable(`/proc/net/igmp has no interface ${interfaceName}`);
@@ -269,7 +267,7 @@ export class System {
    * @param interfaceName The interface.
    * @returns The flags, or why they are not available here.
    */
-  interfaceFlags(
+  async interfaceFlags(
     interfaceName: string = this.loopbackInterface,
   ): Promise<Reading<readonly string[]>> {
     if (typeof interfaceName !== "string" || interfaceName === "") {
@@ -281,15 +279,17 @@ export class System {
     }
     const name = `flags of ${interfaceName}`;
     if (this.os === "windows") {
-      return Promise.resolve(
-        Reading.unavailable(name, "netsh", "Windows shows no interface flags like UP or MULTICAST"),
+      return Reading.unavailable(
+        name,
+        "netsh",
+        "Windows shows no interface flags like UP or MULTICAST",
       );
     }
     const bsd = this.os === "darwin" || this.os === "freebsd";
     const [command, args] = bsd
       ? ["ifconfig", [interfaceName]]
       : ["ip", ["link", "show", interfaceName]];
-    return this.#read(name, `${command} ${args.join(" ")}`, async () => {
+    return await this.#read(name, `${command} ${args.join(" ")}`, async () => {
       const flags = parseInterfaceFlags(await this.#source.run(command, args));
       if (flags === undefined) {
         throw new Unavailable(`${command} showed no flags for ${interfaceName}`);
