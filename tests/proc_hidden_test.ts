@@ -4,7 +4,7 @@
 
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { runNotebook } from "socketlab/runner";
-import { hideProc } from "./fixtures/proc_hidden/harness.ts";
+import { hideProc, writeNotebook } from "./fixtures/proc_hidden/harness.ts";
 
 const LIBRARY = new URL("../lib/mod.ts", import.meta.url).href;
 
@@ -29,21 +29,7 @@ Deno.test("under the shim the kernel finds no /proc/net, /proc/sys or /proc/self
   const dir = await Deno.makeTempDir({ prefix: "socketlab-proc-hidden-" });
   try {
     const path = `${dir}/probe.ipynb`;
-    await Deno.writeTextFile(
-      path,
-      JSON.stringify({
-        nbformat: 4,
-        nbformat_minor: 5,
-        metadata: { kernelspec: { name: "deno", display_name: "Deno", language: "typescript" } },
-        cells: [{
-          cell_type: "code",
-          source: CELL,
-          metadata: {},
-          outputs: [],
-          execution_count: null,
-        }],
-      }),
-    );
+    await writeNotebook(path, [CELL]);
     const report = await runNotebook(path, {
       write: false,
       timeout: 60_000,

@@ -22,42 +22,67 @@ const KEEPALIVE_ON_WINDOWS = "Windows keeps TCP keep-alive settings in the regis
 const PORTS_ON_WINDOWS = "socketlab does not read it on Windows " +
   "(`netsh int ipv4 show dynamicport tcp` shows the range, 49152–65535 by default)";
 
+const SOMAXCONN_ON_WINDOWS =
+  "Windows has no somaxconn setting: Winsock chooses the backlog limit itself";
+const TTL_ON_WINDOWS = "socketlab does not read it on Windows " +
+  "(`netsh interface ipv4 show global` shows it as Default Hop Limit, 128 by default)";
+const PROC = "/proc/sys/net";
+
+/** One setting per row: Linux's file, field and factor; the BSD sysctl and factor; why not on Windows. */
+const TABLE: readonly (readonly [SettingName, string, number, number, string, number, string])[] = [
+  ["somaxconn", `${PROC}/core/somaxconn`, 0, 1, "kern.ipc.somaxconn", 1, SOMAXCONN_ON_WINDOWS],
+  ["defaultTtl", `${PROC}/ipv4/ip_default_ttl`, 0, 1, "net.inet.ip.ttl", 1, TTL_ON_WINDOWS],
+  [
+    "keepAliveTimeMs",
+    `${PROC}/ipv4/tcp_keepalive_time`,
+    0,
+    1000,
+    "net.inet.tcp.keepidle",
+    1,
+    KEEPALIVE_ON_WINDOWS,
+  ],
+  [
+    "keepAliveIntervalMs",
+    `${PROC}/ipv4/tcp_keepalive_intvl`,
+    0,
+    1000,
+    "net.inet.tcp.keepintvl",
+    1,
+    KEEPALIVE_ON_WINDOWS,
+  ],
+  [
+    "keepAliveProbes",
+    `${PROC}/ipv4/tcp_keepalive_probes`,
+    0,
+    1,
+    "net.inet.tcp.keepcnt",
+    1,
+    KEEPALIVE_ON_WINDOWS,
+  ],
+  [
+    "ephemeralPortFirst",
+    `${PROC}/ipv4/ip_local_port_range`,
+    0,
+    1,
+    "net.inet.ip.portrange.first",
+    1,
+    PORTS_ON_WINDOWS,
+  ],
+  [
+    "ephemeralPortLast",
+    `${PROC}/ipv4/ip_local_port_range`,
+    1,
+    1,
+    "net.inet.ip.portrange.last",
+    1,
+    PORTS_ON_WINDOWS,
+  ],
+];
+
 /** Every setting `System.setting()` knows. */
-export const SETTINGS: Readonly<Record<SettingName, SettingSpec>> = {
-  somaxconn: {
-    linux: { path: "/proc/sys/net/core/somaxconn", field: 0, scale: 1 },
-    bsd: { sysctl: "kern.ipc.somaxconn", scale: 1 },
-    windows: "Windows has no somaxconn setting: Winsock chooses the backlog limit itself",
-  },
-  defaultTtl: {
-    linux: { path: "/proc/sys/net/ipv4/ip_default_ttl", field: 0, scale: 1 },
-    bsd: { sysctl: "net.inet.ip.ttl", scale: 1 },
-    windows: "socketlab does not read it on Windows " +
-      "(`netsh interface ipv4 show global` shows it as Default Hop Limit, 128 by default)",
-  },
-  keepAliveTimeMs: {
-    linux: { path: "/proc/sys/net/ipv4/tcp_keepalive_time", field: 0, scale: 1000 },
-    bsd: { sysctl: "net.inet.tcp.keepidle", scale: 1 },
-    windows: KEEPALIVE_ON_WINDOWS,
-  },
-  keepAliveIntervalMs: {
-    linux: { path: "/proc/sys/net/ipv4/tcp_keepalive_intvl", field: 0, scale: 1000 },
-    bsd: { sysctl: "net.inet.tcp.keepintvl", scale: 1 },
-    windows: KEEPALIVE_ON_WINDOWS,
-  },
-  keepAliveProbes: {
-    linux: { path: "/proc/sys/net/ipv4/tcp_keepalive_probes", field: 0, scale: 1 },
-    bsd: { sysctl: "net.inet.tcp.keepcnt", scale: 1 },
-    windows: KEEPALIVE_ON_WINDOWS,
-  },
-  ephemeralPortFirst: {
-    linux: { path: "/proc/sys/net/ipv4/ip_local_port_range", field: 0, scale: 1 },
-    bsd: { sysctl: "net.inet.ip.portrange.first", scale: 1 },
-    windows: PORTS_ON_WINDOWS,
-  },
-  ephemeralPortLast: {
-    linux: { path: "/proc/sys/net/ipv4/ip_local_port_range", field: 1, scale: 1 },
-    bsd: { sysctl: "net.inet.ip.portrange.last", scale: 1 },
-    windows: PORTS_ON_WINDOWS,
-  },
-};
+export const SETTINGS: Readonly<Record<SettingName, SettingSpec>> = Object.fromEntries(
+  TABLE.map(([name, path, field, scale, sysctl, bsdScale, windows]) => [
+    name,
+    { linux: { path, field, scale }, bsd: { sysctl, scale: bsdScale }, windows },
+  ]),
+) as Record<SettingName, SettingSpec>;

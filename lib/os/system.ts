@@ -51,6 +51,11 @@ const LOOPBACK: Partial<Record<typeof Deno.build.os, string>> = {
   windows: "Loopback Pseudo-Interface 1",
 };
 
+/** Why Windows cannot give a listening socket's backlog. */
+const NO_BACKLOG_ON_WINDOWS = "Windows's netstat does not show a listening socket's backlog";
+/** Why Windows cannot give an interface's flags. */
+const NO_FLAGS_ON_WINDOWS = "Windows shows no interface flags like UP or MULTICAST";
+
 /** A reason a value is not available, as opposed to a source that failed. */
 class Unavailable extends Error {}
 
@@ -163,11 +168,7 @@ export class System {
     assertPort(port, "system.backlog(): port");
     const name = `backlog of port ${port}`;
     if (this.os === "windows") {
-      return Reading.unavailable(
-        name,
-        "netstat",
-        "Windows's netstat does not show a listening socket's backlog",
-      );
+      return Reading.unavailable(name, "netstat", NO_BACKLOG_ON_WINDOWS);
     }
     const bsd = this.os === "darwin" || this.os === "freebsd";
     const [command, args] = bsd ? ["netstat", ["-Lan"]] : ["ss", ["-ltn", `sport = :${port}`]];
@@ -279,11 +280,7 @@ export class System {
     }
     const name = `flags of ${interfaceName}`;
     if (this.os === "windows") {
-      return Reading.unavailable(
-        name,
-        "netsh",
-        "Windows shows no interface flags like UP or MULTICAST",
-      );
+      return Reading.unavailable(name, "netsh", NO_FLAGS_ON_WINDOWS);
     }
     const bsd = this.os === "darwin" || this.os === "freebsd";
     const [command, args] = bsd
