@@ -49,6 +49,9 @@ export { Figure, type MimeBundle } from "./jupyter/figure.ts";
 export { Trace, type TraceInit } from "./jupyter/trace.ts";
 export { SocketTableView } from "./jupyter/views.ts";
 export { type LiveOptions, LiveView } from "./jupyter/live.ts";
+export { type SettingName, System } from "./os/system.ts";
+export { Reading } from "./os/reading.ts";
+export type { SystemSource } from "./os/system_source.ts";
 export type {
   SocketProtocol,
   SocketRow,

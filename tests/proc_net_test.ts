@@ -75,8 +75,8 @@ Deno.test("parseProcNet: queues and timers (keep-alive, TIME_WAIT, zero-window p
     assertEquals(r.timer, { kind: "retransmit", remainingMs: 690 });
   }
   const closing = rows.find((r) => r.state === "CLOSING")!;
-  assertEquals([closing.timer.kind, closing.retransmits], ["zero_window_probe", 0]);
-  assertEquals(closing.timer.remainingMs, 160);
+  assertEquals([closing.timer?.kind, closing.retransmits], ["zero_window_probe", 0]);
+  assertEquals(closing.timer?.remainingMs, 160);
 });
 
 Deno.test("parseProcNet: tcp6 with ::1, :: and IPv4-mapped addresses", () => {
@@ -104,7 +104,7 @@ Deno.test("parseProcNet: udp and udp6, connected and unconnected", () => {
   );
   // Three unread datagrams: the queue counts the kernel's memory for them.
   assertEquals(udp[1].receiveQueue, 0x9c0);
-  assertEquals(udp[1].timer.kind, "none");
+  assertEquals(udp[1].timer?.kind, "none");
   const udp6 = parseProcNet(read("udp6"), "udp6");
   assertEquals(udp6[0].local.address, "::ffff:127.0.0.1");
   assertEquals(udp6[0].state, "ESTABLISHED");

@@ -17,7 +17,7 @@ import { SocketTableView } from "../jupyter/views.ts";
 import { renderBackpressureChart } from "../render/backpressure_chart.ts";
 import { renderDatagramHtml, renderDatagramText } from "../render/datagram_table.ts";
 import { type EndpointSummary, renderSummaryHtml, renderSummaryText } from "../render/summary.ts";
-import { readSocketTable } from "../os/socket_table.ts";
+import type { System } from "../os/system.ts";
 import type { SocketRow } from "../os/socket_row.ts";
 import { delay } from "../_async.ts";
 import { DatagramLedger } from "../record/_datagram_ledger.ts";
@@ -186,15 +186,17 @@ function stateOf(
  * remote port among `ports`, or, with `between`, only the rows whose both
  * ends are among them (an unconnected end counts).
  *
+ * @param system Where to read the table.
  * @param ports The ports.
  * @param between Keep only the sockets between these ports.
  * @returns The table, displayable.
  */
 export async function socketsOf(
+  system: System,
   ports: ReadonlySet<number>,
   between: boolean,
 ): Promise<SocketTableView> {
-  const table = await readSocketTable({ ports });
+  const table = await system.sockets({ ports });
   if (!between) return new SocketTableView(table);
   const rows = table.rows.filter((r) =>
     ports.has(r.local.port) && (r.remote.port === 0 || ports.has(r.remote.port))

@@ -13,6 +13,9 @@ import type { DatagramFlow, TraceEvent } from "../record/event.ts";
 import type { NetworkScope } from "../record/guard.ts";
 import { assertWatchable, instrument, type Watched, watchedLabelOf } from "../record/_watch.ts";
 import type { SocketRow } from "../os/socket_row.ts";
+import { System } from "../os/system.ts";
+import type { SystemSource } from "../os/system_source.ts";
+import { deadline, isTimeoutError } from "../_async.ts";
 import { assertPort, findFreePort, releasePort } from "../os/_port.ts";
 import { Trace } from "../jupyter/trace.ts";
 import type { Figure } from "../jupyter/figure.ts";
@@ -65,6 +68,15 @@ export interface LabOptions {
    * @default {3_000}
    */
   readonly closeTimeoutMs?: number;
+  /**
+   * Where `lab.system` and `lab.sockets()` read the operating system's
+   * facts: its platform, files, commands and socket options. Pass another
+   * source to see what a notebook shows on another platform (e.g. macOS's
+   * captured `netstat` output).
+   *
+   * @default {this machine (Deno.build.os, its files and commands)}
+   */
+  readonly system?: SystemSource;
 }
 
 /** Options for {@linkcode Lab.port}. */
@@ -150,11 +162,13 @@ export class Lab implements AsyncDisposable {
   #closing: Promise<void> | undefined;
   #closeTimeoutMs: number;
   #live = new Set<LiveView>();
+  #system: System;
 
   private constructor(title: string, options: LabOptions) {
     this.title = title;
     this.network = options.network ?? "loopback";
     this.#closeTimeoutMs = options.closeTimeoutMs ?? 3000;
+    this.#system = options.system === undefined ? new System() : new System(options.system);
     this.#recorder = new Recorder({
       network: this.network,
       maxEvents: options.maxEvents,
@@ -193,6 +207,66 @@ export class Lab implements AsyncDisposable {
     const lab = new Lab(title, options);
     await claim(title, lab);
     return lab;
+  }
+
+  /**
+   * The operating system, as this lab reads it: its platform (`os`), named
+   * settings, a port's backlog, a socket's TTL, multicast memberships and
+   * interface flags. What the platform cannot give comes back as a reading
+   * that says why.
+   *
+   * @example Usage
+   * ```ts
+   * import { Lab } from "socketlab";
+   * await using lab = await Lab.open("system");
+   * const somaxconn = await lab.system.setting("somaxconn");
+   * console.log(somaxconn.value ?? somaxconn.reason); // e.g. 4096
+   * ```
+   */
+  get system(): System {
+    return this.#system;
+  }
+
+  /**
+   * Waits for a promise at most `ms` milliseconds: it settles like
+   * `promise`, or rejects with a `TimeoutError` (a `DOMException`) saying
+   * "no WHAT within MS ms". For what the lab does not watch, such as
+   * `Deno.DatagramConn.receive()`, so that a lost datagram fails the cell
+   * instead of hanging it.
+   *
+   * @example Usage
+   * ```ts
+   * import { Lab } from "socketlab";
+   * await using lab = await Lab.open("within");
+   * const never = new Promise<never>(() => {});
+   * const error = await lab.within(never, 10, "datagram").catch((e) => e);
+   * console.log(error.message); // "no datagram within 10 ms"
+   * ```
+   *
+   * @typeParam T What the promise resolves to.
+   * @param promise What to wait for.
+   * @param ms The most time it may take, in ms.
+   * @param what What is awaited, for the message.
+   * @returns What `promise` resolves to.
+   */
+  within<T>(promise: Promise<T>, ms: number, what = "result"): Promise<T> {
+    try {
+      checkNumber(ms, "lab.within(): ms", MS, isMs);
+      if (typeof what !== "string") {
+        throw new TypeError(`lab.within(): what must be a string, got ${describeValue(what)}`);
+      }
+      if (!(promise instanceof Promise)) {
+        throw new TypeError(
+          `lab.within(): promise must be a Promise, got ${describeValue(promise)}`,
+        );
+      }
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return deadline(promise, ms).catch((error) => {
+      if (!isTimeoutError(error)) throw error;
+      throw new DOMException(`no ${what} within ${ms} ms`, "TimeoutError");
+    });
   }
 
   /** Whether `close()` has been called. */
@@ -464,9 +538,12 @@ export class Lab implements AsyncDisposable {
   }
 
   /**
-   * The operating system's own view of the lab's sockets (on Linux from
-   * `/proc/net/tcp`, `tcp6`, `udp` and `udp6`): state, queues and the active
-   * timer. On a system without it the table is empty and says why.
+   * The operating system's own view of the lab's sockets: state, queues and
+   * the active timer, from the platform's own source (Linux: `/proc/net/tcp`,
+   * `tcp6`, `udp` and `udp6`; macOS: `netstat -anW`, without timers; Windows:
+   * `netstat -ano`, without queues or timers). The columns a platform cannot
+   * give show `n/a` and are named in `table.unavailable`; a table that could
+   * not be read is empty and says why.
    *
    * @example Usage
    * ```ts
@@ -496,7 +573,7 @@ export class Lab implements AsyncDisposable {
       ? new Set([...options.ports ?? [], ...portsOf(this.#currentEvents(), new Set(labels))])
       : this.ports;
     for (const port of ports) assertPort(port, "lab.sockets(): options.ports[]");
-    const read = () => socketsOf(ports, between);
+    const read = () => socketsOf(this.#system, ports, between);
     return until === undefined ? await read() : await pollSockets(read, until, timeoutMs);
   }
 

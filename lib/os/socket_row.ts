@@ -1,6 +1,8 @@
 /**
  * The operating system's view of a socket, as plain data: what
- * `lab.sockets()` shows, whatever the source (`/proc/net` on Linux).
+ * `lab.sockets()` shows, whatever the source (`/proc/net` on Linux,
+ * `netstat` on macOS and Windows). A field a platform cannot give is left
+ * out of its rows and named in the table's `unavailable`.
  *
  * @module
  */
@@ -29,7 +31,12 @@ export interface SocketTimer {
   readonly remainingMs: number;
 }
 
-/** One socket as the operating system reports it (a `/proc/net` line on Linux). */
+/**
+ * One socket as the operating system reports it (a `/proc/net` line on
+ * Linux, a `netstat` line elsewhere). The fields marked "not on every
+ * platform" are left out where the platform's source cannot give them; the
+ * table's `unavailable` names them.
+ */
 export interface SocketRow {
   /** The table the row came from. */
   readonly protocol: SocketProtocol;
@@ -37,24 +44,31 @@ export interface SocketRow {
   readonly local: Address;
   /** Remote address and port (all zeros when not connected). */
   readonly remote: Address;
-  /** State name: `LISTEN`, `ESTABLISHED`, ... as in the kernel's `tcp_states.h`; `UNCONN` for an unconnected UDP socket. */
+  /**
+   * State name, as Linux names it: `LISTEN`, `ESTABLISHED`, `FIN_WAIT2`, ...
+   * (the kernel's `tcp_states.h`); `UNCONN` for an unconnected UDP socket;
+   * `BOUND` for a UDP socket on Windows, whose netstat does not say whether
+   * it is connected.
+   */
   readonly state: string;
-  /** The state code as the kernel prints it (e.g. 10 for `LISTEN`). */
-  readonly stateCode: number;
-  /** `tx_queue`: bytes in the send queue (0 for `LISTEN`). */
-  readonly sendQueue: number;
-  /** `rx_queue`: bytes in the receive queue (accept queue length for `LISTEN`). */
-  readonly receiveQueue: number;
-  /** The active timer. */
-  readonly timer: SocketTimer;
-  /** `retrnsmt`: unanswered retransmissions or zero-window probes. */
-  readonly retransmits: number;
-  /** Owner's user id. */
-  readonly uid: number;
-  /** Socket inode (0 for TIME_WAIT sockets and connections not yet accepted). */
-  readonly inode: number;
-  /** UDP only: datagrams the kernel dropped at this socket (receive buffer full, ...). */
+  /** The state code as the Linux kernel prints it (e.g. 10 for `LISTEN`). Linux only. */
+  readonly stateCode?: number;
+  /** `tx_queue`: bytes in the send queue (0 for `LISTEN`). Linux and macOS. */
+  readonly sendQueue?: number;
+  /** `rx_queue`: bytes in the receive queue (accept queue length for `LISTEN` on Linux). Linux and macOS. */
+  readonly receiveQueue?: number;
+  /** The active timer. Linux only. */
+  readonly timer?: SocketTimer;
+  /** `retrnsmt`: unanswered retransmissions or zero-window probes. Linux only. */
+  readonly retransmits?: number;
+  /** Owner's user id. Linux only. */
+  readonly uid?: number;
+  /** Socket inode (0 for TIME_WAIT sockets and connections not yet accepted). Linux only. */
+  readonly inode?: number;
+  /** UDP on Linux only: datagrams the kernel dropped at this socket (receive buffer full, ...). */
   readonly drops?: number;
+  /** The owning process's id, where the source shows it (Windows's `netstat -o`). */
+  readonly pid?: number;
 }
 
 /**
@@ -62,12 +76,16 @@ export interface SocketRow {
  * the table could not be read, why.
  */
 export interface SocketTable {
-  /** The sockets, in the order of the files tcp, tcp6, udp, udp6. */
+  /** The sockets, in the order of the files tcp, tcp6, udp, udp6 (or of netstat's lines). */
   readonly rows: readonly SocketRow[];
   /** Why the table is empty or incomplete, when it could not be read. */
   readonly reason?: string;
   /** The ports the rows were filtered to, when filtered. */
   readonly ports?: readonly number[];
+  /** Where the rows came from: `/proc/net`, `netstat -anW` (macOS), `netstat -ano` (Windows). */
+  readonly source?: string;
+  /** The row fields this platform's source cannot give (left out of every row). */
+  readonly unavailable?: readonly (keyof SocketRow)[];
 }
 
 const TCP_STATES: Record<number, string> = {

@@ -1,13 +1,23 @@
 /**
- * Reads the operating system's own socket table: on Linux, `/proc/net/tcp`,
- * `tcp6`, `udp` and `udp6` (no privileges needed), parsed with
- * {@linkcode parseProcNet}.
+ * Reads the operating system's own socket table from the platform's own
+ * source: on Linux `/proc/net/tcp`, `tcp6`, `udp` and `udp6` (no privileges
+ * needed), parsed with {@linkcode parseProcNet}; on macOS `netstat -anW`;
+ * on Windows `netstat -ano`. The columns a platform cannot give are named
+ * in the table's `unavailable`.
  *
  * @module
  */
 
 import { parseProcNet } from "./proc_net.ts";
+import {
+  DARWIN_UNAVAILABLE,
+  parseDarwinNetstat,
+  parseWindowsNetstat,
+  WINDOWS_UNAVAILABLE,
+} from "./netstat.ts";
 import type { SocketProtocol, SocketRow, SocketTable } from "./socket_row.ts";
+import type { SystemSource } from "./system_source.ts";
+import { hostSource } from "./_host_source.ts";
 import { assertPort } from "./_port.ts";
 
 /** Options of {@linkcode readSocketTable}. */
@@ -19,7 +29,7 @@ export interface ReadSocketTableOptions {
    */
   readonly ports?: Iterable<number>;
   /**
-   * The directory holding `tcp`, `tcp6`, `udp` and `udp6`.
+   * On Linux, the directory holding `tcp`, `tcp6`, `udp` and `udp6`.
    *
    * @default {"/proc/net"}
    */
@@ -30,21 +40,36 @@ export interface ReadSocketTableOptions {
    * @default {["tcp", "tcp6", "udp", "udp6"]}
    */
   readonly protocols?: Iterable<SocketProtocol>;
+  /**
+   * Where to read: the platform and its files and commands.
+   *
+   * @default {this machine}
+   */
+  readonly source?: SystemSource;
 }
 
 const ALL: readonly SocketProtocol[] = ["tcp", "tcp6", "udp", "udp6"];
 
+/** What one platform's source gives: rows, or why not. */
+interface Read {
+  readonly rows: SocketRow[];
+  readonly reason?: string;
+  readonly source: string;
+  readonly unavailable?: readonly (keyof SocketRow)[];
+}
+
 /**
- * Reads `/proc/net/tcp`, `tcp6`, `udp` and `udp6` and returns their rows,
+ * Reads the socket table of the platform's own source and returns its rows,
  * filtered to `ports` when given. It never throws for a missing or
- * unreadable table: on a system without `/proc/net` (macOS, Windows) the
- * result has no rows and a `reason` saying why; a single missing file
- * (e.g. `tcp6` when IPv6 is disabled) is skipped and named in `reason`.
+ * unreadable source: the result has no rows and a `reason` saying why; on
+ * Linux a single missing file (e.g. `tcp6` when IPv6 is disabled) is skipped
+ * and named in `reason`.
  *
  * Permissions: Deno treats files under `/proc` as privileged and reads
  * them only with `--allow-all` (the Jupyter kernel has it). Without it, when
  * running `cat` is allowed (`--allow-run`), the tables are read through
- * `cat`; otherwise the result says which permission is missing.
+ * `cat`; otherwise the result says which permission is missing. On macOS and
+ * Windows, `netstat` must be allowed to run.
  *
  * @example Usage
  * ```ts
@@ -54,34 +79,29 @@ const ALL: readonly SocketProtocol[] = ["tcp", "tcp6", "udp", "udp6"];
  * if (table.reason) console.log(table.reason);
  * ```
  *
- * @param options Ports to keep, the directory to read, and which tables.
+ * @param options Ports to keep, which tables, and where to read.
  * @returns The rows and, when something could not be read, why.
  */
 export async function readSocketTable(options: ReadSocketTableOptions = {}): Promise<SocketTable> {
-  const root = (options.root ?? "/proc/net").replace(/\/+$/, "");
   const protocols = checkProtocols(options.protocols);
   const ports = options.ports === undefined ? undefined : checkPorts(options.ports);
-  const rows: SocketRow[] = [];
-  const missing: string[] = [];
-  let denied = false;
-  for (const protocol of protocols) {
-    const path = `${root}/${protocol}`;
-    let text: string;
-    try {
-      text = await readTable(path);
-    } catch (error) {
-      denied ||= error instanceof Deno.errors.PermissionDenied ||
-        error instanceof Deno.errors.NotCapable;
-      missing.push(path);
-      continue;
-    }
-    for (const row of parseProcNet(text, protocol)) {
-      if (!ports || ports.has(row.local.port) || ports.has(row.remote.port)) rows.push(row);
-    }
-  }
-  const base = ports ? { rows, ports: [...ports].sort((a, b) => a - b) } : { rows };
-  if (missing.length === 0) return base;
-  return { ...base, reason: unreadable(root, missing, protocols.length, denied) };
+  const source = options.source ?? hostSource();
+  const read = source.os === "windows"
+    ? await readNetstat(source, ["-ano"], parseWindowsNetstat, WINDOWS_UNAVAILABLE)
+    : source.os === "darwin" || source.os === "freebsd"
+    ? await readNetstat(source, ["-anW"], parseDarwinNetstat, DARWIN_UNAVAILABLE)
+    : await readProcNet(source, (options.root ?? "/proc/net").replace(/\/+$/, ""), protocols);
+  const rows = read.rows.filter((row) =>
+    protocols.includes(row.protocol) &&
+    (!ports || ports.has(row.local.port) || ports.has(row.remote.port))
+  );
+  return {
+    rows,
+    ...(ports ? { ports: [...ports].sort((a, b) => a - b) } : {}),
+    ...(read.reason === undefined ? {} : { reason: read.reason }),
+    source: read.source,
+    ...(read.unavailable ? { unavailable: read.unavailable } : {}),
+  };
 }
 
 function checkProtocols(protocols: Iterable<SocketProtocol> | undefined): SocketProtocol[] {
@@ -103,33 +123,76 @@ function checkPorts(ports: Iterable<number>): Set<number> {
   return set;
 }
 
-/** Why some or all of the tables could not be read. */
-function unreadable(root: string, missing: string[], wanted: number, denied: boolean): string {
+/** Linux: one file per protocol under `root`. */
+async function readProcNet(
+  source: SystemSource,
+  root: string,
+  protocols: readonly SocketProtocol[],
+): Promise<Read> {
+  const rows: SocketRow[] = [];
+  const missing: string[] = [];
+  let denied = false;
+  for (const protocol of protocols) {
+    const path = `${root}/${protocol}`;
+    let text: string;
+    try {
+      text = await source.readTextFile(path);
+    } catch (error) {
+      denied ||= error instanceof Deno.errors.PermissionDenied ||
+        error instanceof Deno.errors.NotCapable;
+      missing.push(path);
+      continue;
+    }
+    rows.push(...parseProcNet(text, protocol));
+  }
+  if (missing.length === 0) return { rows, source: root };
+  const reason = unreadable(source.os, root, missing, protocols.length, denied);
+  return { rows, reason, source: root };
+}
+
+/** Why some or all of the `/proc/net` tables could not be read. */
+function unreadable(
+  os: string,
+  root: string,
+  missing: string[],
+  wanted: number,
+  denied: boolean,
+): string {
   if (denied) {
     return `reading ${root} was not allowed: Deno treats /proc as privileged and needs ` +
       `--allow-all (or --allow-run=cat, to read it through cat)`;
   }
   if (missing.length === wanted) {
-    return Deno.build.os === "linux"
+    return os === "linux"
       ? `${root} could not be read (is /proc mounted?): the kernel socket table needs it`
-      : `${root} is not available on ${Deno.build.os}: the kernel socket table needs Linux`;
+      : `${root} is not available on ${os}: the kernel socket table needs Linux`;
   }
   return `some tables could not be read: ${missing.join(", ")}`;
 }
 
-/** Reads one table directly, or through `cat` when Deno may not read `/proc` itself. */
-async function readTable(path: string): Promise<string> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch (error) {
-    const refused = error instanceof Deno.errors.NotCapable ||
-      error instanceof Deno.errors.PermissionDenied;
-    if (!refused || !path.startsWith("/proc/")) throw error;
-    const run = await Deno.permissions.query({ name: "run", command: "cat" });
-    if (run.state !== "granted") throw error;
-    const out = await new Deno.Command("cat", { args: [path], stdout: "piped", stderr: "null" })
-      .output();
-    if (!out.success) throw new Deno.errors.NotFound(`cat ${path} failed`);
-    return new TextDecoder().decode(out.stdout);
+/** macOS and Windows: `netstat` once per transport (macOS) or once (Windows). */
+async function readNetstat(
+  source: SystemSource,
+  flags: readonly string[],
+  parse: (text: string) => SocketRow[],
+  unavailable: readonly (keyof SocketRow)[],
+): Promise<Read> {
+  const runs = source.os === "windows"
+    ? [flags]
+    : [[...flags, "-p", "tcp"], [...flags, "-p", "udp"]];
+  const rows: SocketRow[] = [];
+  const command = `netstat ${flags.join(" ")}`;
+  for (const args of runs) {
+    try {
+      rows.push(...parse(await source.run("netstat", args)));
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      return {
+        rows,
+        reason: `netstat ${args.join(" ")} could not be read: ${why}`,
+        source: command,
+      };
+    }
   }
+  return { rows, source: command, unavailable };
 }

@@ -1,7 +1,8 @@
 /**
- * Renders the kernel's socket table (from `/proc/net`) as an HTML table
- * and as plain text: local and remote address, state, send and receive
- * queues, and the active timer with its remaining time.
+ * Renders the kernel's socket table (from `/proc/net` on Linux, `netstat`
+ * elsewhere) as an HTML table and as plain text: local and remote address,
+ * state, send and receive queues, and the active timer with its remaining
+ * time. A column the platform cannot give shows `n/a`, with a note saying so.
  *
  * @module
  */
@@ -53,7 +54,11 @@ const TIMER_NAMES: Record<SocketTimer["kind"], string> = {
   zero_window_probe: "zero-window probe",
 };
 
-function formatTimer(t: SocketTimer): string {
+/** What a cell shows for a column the platform cannot give. */
+const NOT_AVAILABLE = "n/a";
+
+function formatTimer(t: SocketTimer | undefined): string {
+  if (t === undefined) return NOT_AVAILABLE;
   return t.kind === "none" ? "" : `${TIMER_NAMES[t.kind]} in ${formatMs(t.remainingMs)}`;
 }
 
@@ -63,10 +68,29 @@ function cells(row: SocketRow): string[] {
     socketEnd(row.local, row.protocol),
     socketEnd(row.remote, row.protocol),
     row.state,
-    String(row.sendQueue),
-    String(row.receiveQueue),
+    row.sendQueue === undefined ? NOT_AVAILABLE : String(row.sendQueue),
+    row.receiveQueue === undefined ? NOT_AVAILABLE : String(row.receiveQueue),
     formatTimer(row.timer),
   ];
+}
+
+/** The shown columns a platform's source cannot give, named as in the table's header. */
+const SHOWN: Partial<Record<keyof SocketRow, string>> = {
+  sendQueue: "send-Q",
+  receiveQueue: "recv-Q",
+  timer: "timer",
+};
+
+/** A note under the table naming the columns shown as n/a, or `undefined`. */
+function unavailableNote(table: SocketTable): string | undefined {
+  const missing = (table.unavailable ?? []).flatMap((field) => SHOWN[field] ?? []);
+  if (missing.length === 0) return undefined;
+  return `n/a: ${table.source ?? "this platform's source"} does not give ${missing.join(", ")}`;
+}
+
+/** The lines under a table: the reason it is incomplete, the columns not available. */
+function notes(table: SocketTable): string[] {
+  return [table.reason, unavailableNote(table)].filter((n): n is string => n !== undefined);
 }
 
 function emptyMessage(table: SocketTable): string {
@@ -127,10 +151,8 @@ export function renderSocketTableHtml(table: SocketTable): string {
     parts.push(`<tr>${tds.join("")}</tr>`);
   }
   parts.push(`</tbody></table>`);
-  if (table.reason) {
-    parts.push(
-      `<p style="font-style:italic;margin:4px 0;text-align:left">${escapeHtml(table.reason)}</p>`,
-    );
+  for (const note of notes(table)) {
+    parts.push(`<p style="font-style:italic;margin:4px 0;text-align:left">${escapeHtml(note)}</p>`);
   }
   return parts.join("");
 }
@@ -164,6 +186,6 @@ export function renderSocketTableText(table: SocketTable): string {
     r.map((v, i) => (COLUMNS[i][1] === "right" ? v.padStart(widths[i]) : v.padEnd(widths[i])))
       .join("  ").trimEnd()
   );
-  if (table.reason) lines.push(`(${table.reason})`);
+  for (const note of notes(table)) lines.push(`(${note})`);
   return lines.join("\n");
 }
