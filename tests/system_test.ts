@@ -226,3 +226,28 @@ Deno.test("the renderer marks columns not available and keeps Linux's table as i
   });
   assertEquals(linux.includes("n/a"), false);
 });
+
+Deno.test("system.noDelay and system.keepAlive read back what setNoDelay and setKeepAlive set", async () => {
+  await using lab = await Lab.open("socket options read back");
+  const server = lab.watch(net.createServer(), "server");
+  server.listen(lab.port(), "127.0.0.1");
+  await lab.until("server", "listening");
+  const { port } = server.address() as net.AddressInfo;
+  const client = lab.watch(net.connect(port, "127.0.0.1"), "client");
+  await lab.until("client", "connect");
+  client.setNoDelay(true);
+  assertEquals((await lab.system.noDelay(client)).value, true, "setNoDelay(true): Nagle off");
+  client.setNoDelay(false);
+  assertEquals((await lab.system.noDelay(client)).value, false, "setNoDelay(false): Nagle on");
+  client.setKeepAlive(true, 3000);
+  assertEquals((await lab.system.keepAlive(client)).value, { enabled: true, idleMs: 3000 });
+  client.setKeepAlive(true, 0); // 0 keeps the socket's previous idle time
+  assertEquals((await lab.system.keepAlive(client)).value, { enabled: true, idleMs: 3000 });
+  client.setKeepAlive(false);
+  assertEquals((await lab.system.keepAlive(client)).value?.enabled, false);
+  await assertRejects(
+    () => lab.system.noDelay(dgram.createSocket("udp4") as unknown as net.Socket),
+    TypeError,
+    "system.noDelay(): expected a net.Socket",
+  );
+});

@@ -19,6 +19,11 @@ interface Abi {
   readonly ipTtl: number;
   readonly ipprotoIpv6: number;
   readonly ipv6UnicastHops: number;
+  readonly ipprotoTcp: number;
+  readonly tcpNoDelay: number;
+  readonly soKeepAlive: number;
+  /** `TCP_KEEPIDLE` on Linux, `TCP_KEEPALIVE` on macOS: seconds of idleness before the first probe. */
+  readonly tcpKeepIdle: number;
   readonly afInet: number;
   readonly afInet6: number;
   /** BSD's `sockaddr` starts with a length byte, then a one-byte family; Linux's with a two-byte family. */
@@ -34,6 +39,10 @@ const ABIS: Partial<Record<typeof Deno.build.os, Abi>> = {
     ipTtl: 2,
     ipprotoIpv6: 41,
     ipv6UnicastHops: 16,
+    ipprotoTcp: 6,
+    tcpNoDelay: 1,
+    soKeepAlive: 9,
+    tcpKeepIdle: 4,
     afInet: 2,
     afInet6: 10,
     lengthByte: false,
@@ -46,6 +55,10 @@ const ABIS: Partial<Record<typeof Deno.build.os, Abi>> = {
     ipTtl: 4,
     ipprotoIpv6: 41,
     ipv6UnicastHops: 4,
+    ipprotoTcp: 6,
+    tcpNoDelay: 1,
+    soKeepAlive: 0x0008,
+    tcpKeepIdle: 0x10,
     afInet: 2,
     afInet6: 30,
     lengthByte: true,
@@ -72,9 +85,27 @@ export interface SocketAddresses {
   readonly remote?: Address;
 }
 
+/** The socket options that can be read back. */
+export type SocketOptionName = "IP_TTL" | "TCP_NODELAY" | "SO_KEEPALIVE" | "TCP_KEEPIDLE";
+
+/** The level and number of an option for a socket of this family. */
+function optionOf(abi: Abi, option: SocketOptionName, v6: boolean): [number, number] {
+  switch (option) {
+    case "IP_TTL":
+      return v6 ? [abi.ipprotoIpv6, abi.ipv6UnicastHops] : [abi.ipprotoIp, abi.ipTtl];
+    case "TCP_NODELAY":
+      return [abi.ipprotoTcp, abi.tcpNoDelay];
+    case "SO_KEEPALIVE":
+      return [abi.solSocket, abi.soKeepAlive];
+    case "TCP_KEEPIDLE":
+      return [abi.ipprotoTcp, abi.tcpKeepIdle];
+  }
+}
+
 /**
- * Reads `IP_TTL` (`IPV6_UNICAST_HOPS` for an IPv6 socket) of this process's
- * socket with these addresses.
+ * Reads a socket option of this process's socket with these addresses:
+ * `IP_TTL` (`IPV6_UNICAST_HOPS` for an IPv6 socket), `TCP_NODELAY`,
+ * `SO_KEEPALIVE` or `TCP_KEEPIDLE` (seconds; `TCP_KEEPALIVE` on macOS).
  *
  * @example Usage
  * ```ts ignore
@@ -83,11 +114,11 @@ export interface SocketAddresses {
  * ```
  *
  * @param socket The socket's transport and addresses.
- * @param _option The option (only `IP_TTL` so far).
+ * @param option The option.
  * @returns The value.
  * @throws {Error} Saying why it cannot be read (platform, permission, socket not found).
  */
-export function readSocketOption(socket: SocketAddresses, _option: "IP_TTL"): number {
+export function readSocketOption(socket: SocketAddresses, option: SocketOptionName): number {
   const abi = ABIS[Deno.build.os];
   if (abi === undefined) {
     throw new Error(
@@ -99,19 +130,10 @@ export function readSocketOption(socket: SocketAddresses, _option: "IP_TTL"): nu
   try {
     const fd = findSocket(library.symbols, abi, socket);
     const v6 = familyOf(socket.local) === "IPv6";
-    const value = new Int32Array(1);
-    const length = new Uint32Array([4]);
-    const rc = library.symbols.getsockopt(
-      fd,
-      v6 ? abi.ipprotoIpv6 : abi.ipprotoIp,
-      v6 ? abi.ipv6UnicastHops : abi.ipTtl,
-      new Uint8Array(value.buffer),
-      new Uint8Array(length.buffer),
-    );
-    if (rc !== 0) {
-      throw new Error(`getsockopt(${fd}, ${v6 ? "IPV6_UNICAST_HOPS" : "IP_TTL"}) failed`);
-    }
-    return value[0];
+    const [level, name] = optionOf(abi, option, v6);
+    const value = intOption(library.symbols, fd, level, name);
+    if (value === undefined) throw new Error(`getsockopt(${fd}, ${option}) failed`);
+    return value;
   } finally {
     library.close();
   }

@@ -206,9 +206,72 @@ export class System {
    * @returns The TTL, or why it is not available here.
    */
   async ttl(socket: dgram.Socket | net.Socket): Promise<Reading<number>> {
-    const ends = endsOf(socket);
+    const ends = endsOf(socket, "ttl");
     const name = `IP_TTL of ${ends.transport} ${ends.local.address}:${ends.local.port}`;
     return await this.#read(name, "getsockopt", () => this.#source.socketOption(ends, "IP_TTL"));
+  }
+
+  /**
+   * Whether Nagle's algorithm is off for a TCP socket (`TCP_NODELAY`), read
+   * back with `getsockopt`: what `setNoDelay()` set. Linux and macOS.
+   *
+   * @example Usage
+   * ```ts
+   * import net from "node:net";
+   * import { Lab } from "socketlab";
+   * await using lab = await Lab.open("no delay");
+   * const server = lab.watch(net.createServer(), "server");
+   * server.listen(lab.port(), "127.0.0.1");
+   * await lab.until("server", "listening");
+   * const client = lab.watch(net.connect((server.address() as net.AddressInfo).port, "127.0.0.1"), "client");
+   * await lab.until("client", "connect");
+   * client.setNoDelay(true);
+   * console.log((await lab.system.noDelay(client)).value); // true on Linux and macOS
+   * ```
+   *
+   * @param socket A connected `net.Socket`.
+   * @returns `true` when Nagle's algorithm is off, or why it cannot be read here.
+   */
+  async noDelay(socket: net.Socket): Promise<Reading<boolean>> {
+    const ends = tcpEnds(socket, "noDelay");
+    const name = `TCP_NODELAY of ${ends.local.address}:${ends.local.port}`;
+    return await this.#read(
+      name,
+      "getsockopt",
+      async () => (await this.#source.socketOption(ends, "TCP_NODELAY")) !== 0,
+    );
+  }
+
+  /**
+   * A TCP socket's keep-alive as the kernel holds it: whether it is on
+   * (`SO_KEEPALIVE`) and the idle time before the first probe
+   * (`TCP_KEEPIDLE`, in ms; macOS `TCP_KEEPALIVE`), read back with
+   * `getsockopt`: what `setKeepAlive(enable, initialDelay)` set. Linux and macOS.
+   *
+   * @example Usage
+   * ```ts
+   * import net from "node:net";
+   * import { Lab } from "socketlab";
+   * await using lab = await Lab.open("keep-alive");
+   * const server = lab.watch(net.createServer(), "server");
+   * server.listen(lab.port(), "127.0.0.1");
+   * await lab.until("server", "listening");
+   * const client = lab.watch(net.connect((server.address() as net.AddressInfo).port, "127.0.0.1"), "client");
+   * await lab.until("client", "connect");
+   * client.setKeepAlive(true, 3000);
+   * console.log((await lab.system.keepAlive(client)).value); // { enabled: true, idleMs: 3000 } on Linux
+   * ```
+   *
+   * @param socket A connected `net.Socket`.
+   * @returns Whether keep-alive is on and its idle time, or why they cannot be read here.
+   */
+  async keepAlive(socket: net.Socket): Promise<Reading<{ enabled: boolean; idleMs: number }>> {
+    const ends = tcpEnds(socket, "keepAlive");
+    const name = `keep-alive of ${ends.local.address}:${ends.local.port}`;
+    return await this.#read(name, "getsockopt", async () => ({
+      enabled: (await this.#source.socketOption(ends, "SO_KEEPALIVE")) !== 0,
+      idleMs: (await this.#source.socketOption(ends, "TCP_KEEPIDLE")) * 1000,
+    }));
   }
 
   /**
@@ -335,33 +398,41 @@ function wholeNumber(text: string | undefined, where: string): number {
   return Number(text);
 }
 
+type Ends = { transport: "tcp" | "udp"; local: Address; remote?: Address };
+
 /** A socket's transport and addresses, for finding it in the kernel. */
-function endsOf(socket: unknown): { transport: "tcp" | "udp"; local: Address; remote?: Address } {
+function endsOf(socket: unknown, method: string): Ends {
   if (socket instanceof dgram.Socket) {
     let local: Address;
     try {
       local = socket.address();
     } catch {
       throw new TypeError(
-        "system.ttl(): the UDP socket is not bound yet; wait for its listening event",
+        `system.${method}(): the UDP socket is not bound yet; wait for its listening event`,
       );
     }
     return { transport: "udp", local };
   }
-  if (socket instanceof net.Socket) {
-    const { localAddress, localPort, remoteAddress, remotePort } = socket;
-    if (localAddress === undefined || localPort === undefined || remotePort === undefined) {
-      throw new TypeError(
-        "system.ttl(): the TCP socket is not connected yet; wait for its connect event",
-      );
-    }
-    return {
-      transport: "tcp",
-      local: { address: localAddress, port: localPort, family: socket.localFamily },
-      remote: { address: remoteAddress ?? "", port: remotePort },
-    };
-  }
+  if (socket instanceof net.Socket) return tcpEnds(socket, method);
   throw new TypeError(
-    `system.ttl(): expected a dgram.Socket or a net.Socket, got ${describeValue(socket)}`,
+    `system.${method}(): expected a dgram.Socket or a net.Socket, got ${describeValue(socket)}`,
   );
+}
+
+/** A connected TCP socket's addresses. */
+function tcpEnds(socket: unknown, method: string): Ends {
+  if (!(socket instanceof net.Socket)) {
+    throw new TypeError(`system.${method}(): expected a net.Socket, got ${describeValue(socket)}`);
+  }
+  const { localAddress, localPort, remoteAddress, remotePort } = socket;
+  if (localAddress === undefined || localPort === undefined || remotePort === undefined) {
+    throw new TypeError(
+      `system.${method}(): the TCP socket is not connected yet; wait for its connect event`,
+    );
+  }
+  return {
+    transport: "tcp",
+    local: { address: localAddress, port: localPort, family: socket.localFamily },
+    remote: { address: remoteAddress ?? "", port: remotePort },
+  };
 }

@@ -55,7 +55,8 @@ export interface SystemSource {
    * process bound to `local` (and connected to `remote`, for a TCP socket).
    *
    * @param socket The socket's transport and addresses.
-   * @param option The option: `IP_TTL` (the unicast hop limit for IPv6).
+   * @param option The option: `IP_TTL` (the unicast hop limit for IPv6),
+   *   `TCP_NODELAY`, `SO_KEEPALIVE` or `TCP_KEEPIDLE` (seconds).
    * @returns The option's value; rejects when it cannot be read.
    */
   socketOption(
@@ -64,6 +65,6 @@ export interface SystemSource {
       readonly local: Address;
       readonly remote?: Address;
     },
-    option: "IP_TTL",
+    option: "IP_TTL" | "TCP_NODELAY" | "SO_KEEPALIVE" | "TCP_KEEPIDLE",
   ): Promise<number>;
 }
