@@ -29,7 +29,7 @@ Deno.test("every other notebook runs twice in one kernel without error", async (
   const paths = (await findNotebooks(DIR)).filter((path) =>
     !IN_NAMESPACE_ONLY.some((name) => path.endsWith(`/${name}`))
   );
-  assert(paths.length >= 8, `expected every notebook but 08, found ${paths}`);
+  assert(paths.length >= 9, `expected the playground and every notebook but 08, found ${paths}`);
   const outcomes = await runNotebooks(paths, {
     rerun: true,
     write: false,
