@@ -3,34 +3,7 @@
 // Every snippet talks to loopback only and closes what it opens.
 
 import { assert, assertEquals } from "@std/assert";
-import { nodeMissing, runBoth } from "./fixtures/two_runtimes.ts";
-
-/** Which runtimes a test runs, said in its name. */
-const RUNTIMES = nodeMissing === undefined
-  ? "Node and Deno"
-  : `Deno only: Node is not checked, ${nodeMissing}`;
-
-/** Shared by every snippet: a promise for the next event, and a bounded wait. */
-const PRELUDE = `
-import dgram from "node:dgram";
-import net from "node:net";
-import { Buffer } from "node:buffer";
-const once = (emitter, name) => new Promise((resolve) => emitter.once(name, (...args) => resolve(args)));
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-async function bound(type = "udp4", host = "127.0.0.1", options = {}) {
-  const socket = dgram.createSocket({ type, ...options });
-  socket.bind(0, host);
-  await once(socket, "listening");
-  return socket;
-}
-`;
-
-/** Runs `body` (after the prelude) under both runtimes and checks each result. */
-async function claim<T>(body: string, check: (result: T, runtime: "node" | "deno") => void) {
-  const { node, deno } = await runBoth<T>(PRELUDE + body);
-  check(deno, "deno");
-  if (node !== undefined) check(node, "node");
-}
+import { claim, RUNTIMES } from "./fixtures/dgram_claims.ts";
 
 Deno.test(`05 §2.1: "ipv4" is not a socket type; udp4 and udp6 are (${RUNTIMES})`, async () => {
   await claim<{ bad: string[]; types: string[] }>(
@@ -107,8 +80,8 @@ Deno.test(`05 §2.1: bind()'s callback is a 'listening' listener; 'messsage' nev
   );
 });
 
-Deno.test(`05 §2.2: a send before bind() binds 0.0.0.0 on an ephemeral port, which can receive (${RUNTIMES})`, async () => {
-  await claim<{ events: string[]; address: string; port: number; seen: number; reply: string }>(
+Deno.test(`05 §2.1–2.2: bind() without an address, and a send before bind(), take 0.0.0.0; the ephemeral port can receive (${RUNTIMES})`, async () => {
+  await claim<{ events: string[]; address: string; port: number; seen: number; wildcard: string }>(
     `
     const receiver = await bound();
     const events = [];
@@ -122,7 +95,12 @@ Deno.test(`05 §2.2: a send before bind() binds 0.0.0.0 on an ephemeral port, wh
     const { address, port } = lonely.address();
     receiver.send("reply", rinfo.port, "127.0.0.1");
     await once(lonely, "message");
-    console.log(JSON.stringify({ events, address, port, seen: rinfo.port, reply: events.at(-1) }));
+    const noAddress = dgram.createSocket("udp4");
+    noAddress.bind(0);
+    await once(noAddress, "listening");
+    const wildcard = noAddress.address().address;
+    noAddress.close();
+    console.log(JSON.stringify({ events, address, port, seen: rinfo.port, wildcard }));
     receiver.close();
     lonely.close();
     `,
@@ -134,6 +112,11 @@ Deno.test(`05 §2.2: a send before bind() binds 0.0.0.0 on an ephemeral port, wh
       );
       assert(out.port >= 1024, `${runtime}: on an ephemeral port, got ${out.port}`);
       assertEquals(out.seen, out.port, `${runtime}: the receiver sees that port`);
+      assertEquals(
+        out.wildcard,
+        "0.0.0.0",
+        `${runtime}: bind() without an address is the wildcard`,
+      );
       assertEquals(
         out.events,
         ["send returned", "listening", "message reply"],
@@ -156,7 +139,12 @@ Deno.test(`05 §2.2: send() slices, joins arrays, defaults the address and refus
     sender.send(alphabet, 4, 6, port, "127.0.0.1", (e, n) => bytes.push(n));
     sender.send(["ab", "cd", Buffer.from("ef")], port, "127.0.0.1", (e, n) => bytes.push(n));
     sender.send("no address", port);
-    while (arrived.length < 3) await sleep(10);
+    const connected = dgram.createSocket("udp4");
+    connected.connect(port, "127.0.0.1");
+    await once(connected, "connect");
+    connected.send("connected, no port");
+    while (arrived.length < 4) await sleep(10);
+    connected.close();
     const refused = [];
     for (const call of [() => sender.send("no port"), () => sender.send(alphabet, 10, 20, port)]) {
       try { call(); refused.push(["no throw"]); } catch (e) { refused.push([e.name, e.code]); }
@@ -168,8 +156,8 @@ Deno.test(`05 §2.2: send() slices, joins arrays, defaults the address and refus
     (out, runtime) => {
       assertEquals(
         out.arrived,
-        ["456789", "abcdef", "no address"],
-        `${runtime}: the slice, the array as one datagram, and the send without an address`,
+        ["456789", "abcdef", "connected, no port", "no address"],
+        `${runtime}: the slice, the array as one datagram, and the sends without address or port`,
       );
       assertEquals(out.bytes, [6, 6], `${runtime}: each callback reports 6 bytes`);
       assertEquals(

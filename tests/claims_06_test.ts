@@ -5,35 +5,8 @@
 
 import dgram from "node:dgram";
 import { assert, assertEquals, assertMatch } from "@std/assert";
-import { nodeMissing, runBoth } from "./fixtures/two_runtimes.ts";
-
-/** Which runtimes a test runs, said in its name. */
-const RUNTIMES = nodeMissing === undefined
-  ? "Node and Deno"
-  : `Deno only: Node is not checked, ${nodeMissing}`;
-
-/** Shared by the snippets: a promise for the next event, a pause, and a socket bound on loopback. */
-const PRELUDE = `
-import dgram from "node:dgram";
-import net from "node:net";
-import util from "node:util";
-import { Buffer } from "node:buffer";
-const once = (emitter, name) => new Promise((resolve) => emitter.once(name, (...args) => resolve(args)));
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-async function bound(host = "127.0.0.1") {
-  const socket = dgram.createSocket("udp4");
-  socket.bind(0, host);
-  await once(socket, "listening");
-  return socket;
-}
-`;
-
-/** Runs `body` (after the prelude) under both runtimes and checks each result. */
-async function claim<T>(body: string, check: (result: T, runtime: "node" | "deno") => void) {
-  const { node, deno } = await runBoth<T>(PRELUDE + body);
-  check(deno, "deno");
-  if (node !== undefined) check(node, "node");
-}
+import { claim, RUNTIMES } from "./fixtures/dgram_claims.ts";
+import { nodeMissing } from "./fixtures/two_runtimes.ts";
 
 /** The notes' client of 2.5, character for character, sending to `port` instead of 41234. */
 function notesClient(port: number): string {
@@ -141,7 +114,7 @@ Deno.test(`06 §2.5: the notes' client as written prints s% unchanged, warns abo
 Deno.test(`06 §2.4: "localhost" binds 127.0.0.1; an 'error' without listener is an uncaught exception (${RUNTIMES})`, async () => {
   await claim<{ address: unknown; uncaught: string }>(
     `
-    const server = await bound("localhost");
+    const server = await bound("udp4", "localhost");
     const address = server.address();
     const uncaught = new Promise((resolve) => process.once("uncaughtException", (e) => resolve(e.code)));
     const second = dgram.createSocket("udp4"); // no 'error' listener
@@ -262,6 +235,7 @@ Deno.test(`06: a burst arrives in the order of the send callbacks: call order in
           out.callbacks.some((seq, i) => i > 0 && seq < out.callbacks[i - 1]),
           "deno: the callbacks do not run in call order",
         );
+        assertEquals(out.callbacks[0], 199, "deno: in this small program the last send goes first");
         assert(
           out.arrivals.some((seq, i) => i > 0 && seq < out.arrivals[i - 1]),
           "deno: the burst does not arrive in call order",
