@@ -56,19 +56,58 @@ console.log(JSON.stringify(out));
 
 const namespaceMissing = await loopbackNamespaceUnavailable();
 
-Deno.test(
-  `2.7 a send on an unbound socket binds it, runs the listening handlers, then sends: options set there apply to the first datagram (${RUNTIMES}; in a loopback-only network namespace${
-    namespaceMissing ? `, which cannot be made here: ${namespaceMissing}` : ""
-  })`,
-  async () => {
-    assert(
-      namespaceMissing === undefined,
-      `needs a loopback-only network namespace: ${namespaceMissing}`,
-    );
-    // The implicit bind binds the wildcard address: run only where there is no network but lo.
-    // SO_BROADCAST set in the listening handler is what lets the queued datagram go to
-    // 127.255.255.255: had it left before the handler ran, Linux would have refused it.
-    const source = `import dgram from "node:dgram";
+/** What a test that needs a loopback-only network namespace says in its name. */
+const IN_NAMESPACE = `${RUNTIMES}; in a loopback-only network namespace${
+  namespaceMissing ? `, which cannot be made here: ${namespaceMissing}` : ""
+}`;
+
+/**
+ * Runs `source` (an ES module printing one line of JSON) under Deno and, when it is installed,
+ * Node, each inside a new network namespace with nothing but `lo` up: for snippets that bind the
+ * wildcard address or send to a multicast group. Fails, never skips, where no namespace can be made.
+ */
+async function runBothInLoopbackNamespace<T>(source: string): Promise<[string, T][]> {
+  assert(
+    namespaceMissing === undefined,
+    `needs a loopback-only network namespace: ${namespaceMissing}`,
+  );
+  const dir = await Deno.makeTempDir({ prefix: "socketlab-claims-08-" });
+  try {
+    await Deno.writeTextFile(`${dir}/snippet.mjs`, source);
+    const runtimes: [string, string[]][] = [["Deno", [Deno.execPath(), "run", "--quiet", "-A"]]];
+    if (nodeMissing === undefined) runtimes.push(["Node", ["node"]]);
+    const results: [string, T][] = [];
+    for (const [runtime, command] of runtimes) {
+      const out = await new Deno.Command("unshare", {
+        args: [
+          "--net",
+          "sh",
+          "-c",
+          'ip link set lo up && exec "$@"',
+          "sh",
+          ...command,
+          "snippet.mjs",
+        ],
+        cwd: dir,
+        stdout: "piped",
+        stderr: "piped",
+        signal: AbortSignal.timeout(30_000),
+      }).output();
+      const stdout = new TextDecoder().decode(out.stdout).trim();
+      assert(out.success, `${runtime}: ${new TextDecoder().decode(out.stderr)}`);
+      results.push([runtime, JSON.parse(stdout.split("\n").at(-1)!) as T]);
+    }
+    return results;
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test(`2.7 a send on an unbound socket binds it, runs the listening handlers, then sends: options set there apply to the first datagram (${IN_NAMESPACE})`, async () => {
+  // The implicit bind binds the wildcard address: run only where there is no network but lo.
+  // SO_BROADCAST set in the listening handler is what lets the queued datagram go to
+  // 127.255.255.255: had it left before the handler ran, Linux would have refused it.
+  const results = await runBothInLoopbackNamespace(`import dgram from "node:dgram";
 const receiver = dgram.createSocket({ type: "udp4", reuseAddr: true });
 await new Promise((ok) => receiver.bind(0, "127.255.255.255", ok));
 const { port } = receiver.address();
@@ -84,43 +123,49 @@ const result = await new Promise((ok) =>
   server.send("queued", port, "127.255.255.255", (err, n) => { order.push("sent"); ok(err ? err.code : n); }));
 console.log(JSON.stringify({ order, result, heard: await heard, bound: server.address().address }));
 server.close();
-receiver.close();`;
-    const dir = await Deno.makeTempDir({ prefix: "socketlab-claims-08-" });
-    try {
-      await Deno.writeTextFile(`${dir}/implicit_bind.mjs`, source);
-      const runtimes: [string, string[]][] = [["Deno", [Deno.execPath(), "run", "--quiet", "-A"]]];
-      if (nodeMissing === undefined) runtimes.push(["Node", ["node"]]);
-      for (const [runtime, command] of runtimes) {
-        const out = await new Deno.Command("unshare", {
-          args: [
-            "--net",
-            "sh",
-            "-c",
-            'ip link set lo up && exec "$@"',
-            "sh",
-            ...command,
-            "implicit_bind.mjs",
-          ],
-          cwd: dir,
-          stdout: "piped",
-          stderr: "piped",
-          signal: AbortSignal.timeout(30_000),
-        }).output();
-        const stdout = new TextDecoder().decode(out.stdout).trim();
-        assert(out.success, `${runtime}: ${new TextDecoder().decode(out.stderr)}`);
-        assertEquals(
-          JSON.parse(stdout),
-          {
-            order: ["listening", "sent"],
-            result: "queued".length,
-            heard: "queued",
-            bound: "0.0.0.0",
-          },
-          `${runtime}: the first send binds the wildcard, the listening handler runs, then it is sent`,
-        );
-      }
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
-  },
-);
+receiver.close();`);
+  for (const [runtime, result] of results) {
+    assertEquals(
+      result,
+      {
+        order: ["listening", "sent"],
+        result: "queued".length,
+        heard: "queued",
+        bound: "0.0.0.0",
+      },
+      `${runtime}: the first send binds the wildcard, the listening handler runs, then it is sent`,
+    );
+  }
+});
+
+Deno.test(`2.7 on Linux, a member sending through lo gets its own datagram with setMulticastLoopback(true) and with false (${IN_NAMESPACE})`, async () => {
+  // The datagrams go to a multicast group: run only where there is no network but lo.
+  const results = await runBothInLoopbackNamespace(`import dgram from "node:dgram";
+const GROUP = "230.185.192.108";
+const self = dgram.createSocket({ type: "udp4", reuseAddr: true });
+await new Promise((ok) => self.bind(0, GROUP, ok));
+self.addMembership(GROUP, "127.0.0.1");
+self.setMulticastInterface("127.0.0.1");
+const got = [];
+const waiting = new Map();
+self.on("message", (msg) => { got.push(msg.toString()); waiting.get(msg.toString())?.(); });
+const heard = (text) => new Promise((ok) => waiting.set(text, ok));
+const port = self.address().port;
+self.setMulticastLoopback(true);
+const on = heard("loopback on");
+self.send("loopback on", port, GROUP);
+await on;
+self.setMulticastLoopback(false);
+const off = heard("loopback off");
+self.send("loopback off", port, GROUP);
+await off;
+console.log(JSON.stringify(got));
+self.close();`);
+  for (const [runtime, got] of results) {
+    assertEquals(
+      got,
+      ["loopback on", "loopback off"],
+      `${runtime}: through lo, loopback off changes nothing: the wire itself loops back`,
+    );
+  }
+});
