@@ -1,354 +1,349 @@
-import { assert, assertEquals, assertFalse, assertMatch } from "@std/assert";
-import { guardDecision, type GuardRequest, LoopbackGuardError } from "../lib/record/guard.ts";
-import { isLoopbackAddress, isMulticastAddress, isWildcardAddress } from "../lib/os/address.ts";
+// The loopback guard on loopback: its decisions as pure functions, what a lab in loopback mode
+// binds instead of a wildcard, watch() of an object already outside loopback, and Unix sockets.
+// Every attack on a LAN address runs in tests/guard_netns_test.ts, inside network namespaces.
 
+import net from "node:net";
+import dgram from "node:dgram";
+import { assert, assertEquals, assertFalse, assertMatch, assertThrows } from "@std/assert";
+import { isLoopbackAddress, isMulticastAddress, isWildcardAddress, Lab } from "socketlab";
+import { isLoopbackIp, isLoopbackZone } from "../lib/os/address.ts";
+import {
+  guardDecision,
+  type GuardRequest,
+  LoopbackGuardError,
+  loopbackInstead,
+} from "../lib/record/guard.ts";
+import { sendArgs } from "../lib/record/_args.ts";
+import { denoRun } from "./fixtures/loopback_namespace.ts";
+
+const LO = Deno.build.os === "linux" ? "lo" : "lo0";
 const OPT_IN = 'open the lab with { network: "lan" } to allow it';
 
-/** Asserts `predicate` over a table of `[address, expected, why]`. */
-function assertTable(
-  predicate: (address: string) => boolean,
-  table: readonly (readonly [string, boolean, string])[],
-): void {
-  for (const [address, expected, why] of table) {
-    assertEquals(predicate(address), expected, `${JSON.stringify(address)}: ${why}`);
-  }
-}
-
-/** Asserts that the guard refuses `request` with exactly `message`, and that "lan" lets it through. */
-function assertRefused(request: GuardRequest, message: string): void {
-  const label = JSON.stringify(request);
-  assertEquals(guardDecision(request), message, label);
-  assertEquals(guardDecision({ ...request, network: "loopback" }), message, `${label}, loopback`);
-  assertEquals(guardDecision({ ...request, network: "lan" }), undefined, `${label}, lan`);
-}
-
-function assertAllowed(request: GuardRequest): void {
-  const label = JSON.stringify(request);
-  assertEquals(guardDecision(request), undefined, label);
-  assertEquals(guardDecision({ ...request, network: "loopback" }), undefined, label);
-  assertEquals(guardDecision({ ...request, network: "lan" }), undefined, label);
-}
-
-Deno.test("isLoopbackAddress: 127.0.0.0/8 to its boundaries, in IPv4 and IPv4-mapped form", () => {
-  assertTable(isLoopbackAddress, [
-    ["127.0.0.1", true, "the usual loopback"],
-    ["127.0.0.0", true, "first address of 127.0.0.0/8"],
-    ["127.255.255.255", true, "last address of 127.0.0.0/8"],
-    ["127.1.2.3", true, "all of 127.0.0.0/8 is loopback"],
-    ["126.255.255.255", false, "just below 127.0.0.0/8"],
-    ["128.0.0.0", false, "just above 127.0.0.0/8"],
-    ["128.0.0.1", false, "above 127.0.0.0/8"],
-    ["::ffff:127.0.0.1", true, "IPv4-mapped 127.0.0.1"],
-    ["::ffff:127.0.0.0", true, "IPv4-mapped first address of the /8"],
-    ["::ffff:127.255.255.255", true, "IPv4-mapped last address of the /8"],
-    ["::ffff:126.255.255.255", false, "IPv4-mapped, just below the /8"],
-    ["::ffff:128.0.0.0", false, "IPv4-mapped, just above the /8"],
-    ["::ffff:7f00:1", true, "IPv4-mapped 127.0.0.1 written in hex"],
-    ["::ffff:7eff:ffff", false, "IPv4-mapped 126.255.255.255 written in hex"],
-    ["0:0:0:0:0:ffff:127.0.0.1", true, "IPv4-mapped, fully written"],
-    ["::FFFF:127.0.0.1", true, "case does not matter"],
-    ["::ffff:10.0.0.1", false, "IPv4-mapped LAN address"],
-    ["1::ffff:127.0.0.1", false, "not IPv4-mapped: the first word is 1"],
-    ["0:0:0:0:1:ffff:7f00:1", false, "not IPv4-mapped: the fifth word is 1"],
-    ["::127.0.0.1", false, "IPv4-compatible (deprecated) ::7f00:1 is not loopback"],
-    ["::ffff:127.0.0.1x", false, "not an address at all"],
-    ["10.23.101.42", false, "LAN"],
-    ["0.0.0.0", false, "the wildcard is not loopback"],
-    ["999.1.1.1", false, "not an address"],
-    ["127.1", false, "shorthand IPv4 is not accepted as an address"],
-  ]);
-});
-
-Deno.test("isLoopbackAddress: ::1 is the only IPv6 loopback, however it is written", () => {
-  assertTable(isLoopbackAddress, [
-    ["::1", true, "IPv6 loopback"],
-    ["0::1", true, "::1 with a leading zero group"],
-    ["::0:1", true, "::1 with an explicit zero group"],
-    ["0:0:0:0:0:0:0:1", true, "::1 fully written"],
-    ["0000:0000:0000:0000:0000:0000:0000:0001", true, "::1 with leading zeros"],
-    ["::0.0.0.1", true, "::1 with a dotted tail"],
-    ["::2", false, "the last word must be 1"],
-    ["1::1", false, "the first word must be 0"],
-    ["::1:0", false, "1 in the seventh word, not the eighth"],
-    ["::1:1", false, "the seventh word must be 0"],
-    ["::0.1.0.1", false, "::1:1 with a dotted tail"],
-    ["::", false, "the IPv6 wildcard is not loopback"],
-    ["fe80::1", false, "link-local"],
-    ["  ::1  ", true, "surrounding blanks are ignored"],
-  ]);
-});
-
-Deno.test("isLoopbackAddress: host names are not resolved, only localhost counts", () => {
-  assertTable(isLoopbackAddress, [
-    ["localhost", true, "the one name the guard knows"],
-    ["LOCALHOST", true, "names are case-insensitive"],
-    [" localhost ", true, "surrounding blanks are ignored"],
-    ["localhost.localdomain", false, "not resolved"],
-    ["example.com", false, "not resolved"],
-    ["", false, "empty"],
-    [" ", false, "blank"],
-  ]);
-});
-
-Deno.test("isLoopbackAddress and isMulticastAddress: a zone id does not change the address", () => {
-  assertTable(isLoopbackAddress, [
-    ["::1%lo", true, "::1 scoped to lo"],
-    ["::1%eth0.100", true, "zone names may hold dots (VLAN interfaces)"],
-    ["::ffff:127.0.0.1%lo", true, "IPv4-mapped loopback with a zone"],
-    ["fe80::1%eth0", false, "link-local with a zone"],
-    ["fe80::1%lo", false, "link-local even when scoped to lo"],
-  ]);
-  assertTable(isMulticastAddress, [
-    ["ff02::1%lo", true, "link-local all-nodes group scoped to lo"],
-    ["fe80::1%eth0", false, "link-local unicast with a zone"],
-  ]);
-});
-
-Deno.test("isMulticastAddress: 224.0.0.0/4 to its boundaries, and ff00::/8 only", () => {
-  assertTable(isMulticastAddress, [
-    ["223.255.255.255", false, "just below 224.0.0.0/4"],
-    ["224.0.0.0", true, "first address of 224.0.0.0/4"],
-    ["224.0.0.1", true, "all-hosts group"],
-    ["230.185.192.108", true, "inside 224.0.0.0/4"],
-    ["239.255.255.255", true, "last address of 224.0.0.0/4"],
-    ["240.0.0.0", false, "just above 224.0.0.0/4 (reserved, not multicast)"],
-    ["255.255.255.255", false, "broadcast is not multicast"],
-    ["::ffff:224.0.0.0", true, "IPv4-mapped first group"],
-    ["::ffff:239.255.255.255", true, "IPv4-mapped last group"],
-    ["::ffff:223.255.255.255", false, "IPv4-mapped, just below"],
-    ["::ffff:240.0.0.0", false, "IPv4-mapped, just above"],
-    ["1::ffff:224.0.0.1", false, "not IPv4-mapped: the first word is 1"],
-    ["ff02::1", true, "IPv6 link-local all-nodes group"],
-    ["ff0e::1", true, "IPv6 global-scope group"],
-    ["FF02::1", true, "case does not matter"],
-    ["ff02:0:0:0:0:0:0:1", true, "fully written"],
-    ["fe80::1", false, "link-local unicast starts with f but is not multicast"],
-    ["fc00::1", false, "unique local (fc00::/7) is not multicast"],
-    ["fd00::", false, "unique local (fc00::/7) is not multicast"],
-    ["fec0::1", false, "site-local (deprecated) is not multicast"],
-    ["f00::1", false, "0f00::1 is not multicast"],
-    ["::1", false, "loopback"],
-    ["127.0.0.1", false, "loopback"],
-    ["10.23.101.42", false, "LAN"],
-    ["ff02", false, "not an address"],
-    ["ffff.example.com", false, "a host name that starts with ff is not an address"],
-    ["", false, "empty"],
-  ]);
-});
-
-Deno.test("isWildcardAddress: 0.0.0.0 and :: in their spellings", () => {
-  assertTable(isWildcardAddress, [
-    ["0.0.0.0", true, "IPv4 any"],
-    ["::", true, "IPv6 any"],
-    ["0:0::0", true, ":: with explicit zero groups"],
-    ["0:0:0:0:0:0:0:0", true, ":: fully written"],
-    ["::0.0.0.0", true, ":: with a dotted tail (all 128 bits zero)"],
-    [" :: ", true, "surrounding blanks are ignored"],
-    // RFC 4291 §2.5.2: the unspecified address is all 128 bits zero. ::ffff:0.0.0.0 is an
-    // IPv4-mapped address (it has ffff in it); the guard then refuses to bind to it, the safe side.
-    ["::ffff:0.0.0.0", false, "IPv4-mapped 0.0.0.0 is not the unspecified address"],
-    ["::1", false, "loopback"],
-    ["::0.0.1.0", false, "::100 with a dotted tail"],
-    ["::0.1.0.0", false, "::1:0 with a dotted tail"],
-    ["0.0.0.1", false, "not all zero"],
-    ["10.0.0.0", false, "a network address is not the wildcard"],
-    ["127.0.0.1", false, "loopback"],
-    ["fe80::%eth0", false, "link-local fe80:: with a zone"],
-    ["0", false, "not an address"],
-    ["", false, "empty"],
-  ]);
-});
-
-Deno.test("guardDecision: connect and send reach loopback only", () => {
-  for (const operation of ["connect", "send"] as const) {
-    for (
-      const address of ["127.0.0.1", "127.255.255.255", "::1", "localhost", "::ffff:127.0.0.1"]
-    ) {
-      assertAllowed({ operation, address });
-    }
-    assertAllowed({ operation, address: undefined }); // Node's default host is localhost
-    // Node treats an empty host like an omitted one (net: `host || "localhost"`, dgram:
-    // `address || "127.0.0.1"`), so the guard lets it through.
-    assertAllowed({ operation, address: "" });
-    assertRefused(
-      { operation, address: "10.23.101.42" },
-      `${operation} to 10.23.101.42 refused: it is outside loopback (127.0.0.0/8, ::1); ${OPT_IN}`,
-    );
-    assertRefused(
-      { operation, address: "0.0.0.0" },
-      `${operation} to 0.0.0.0 refused: it is outside loopback (127.0.0.0/8, ::1); ${OPT_IN}`,
-    );
-    assertRefused(
-      { operation, address: "::ffff:128.0.0.0", multicastInterface: "127.0.0.1" },
-      `${operation} to ::ffff:128.0.0.0 refused: it is outside loopback (127.0.0.0/8, ::1); ${OPT_IN}`,
-    );
-  }
-});
-
-Deno.test("guardDecision: a multicast send or connect goes out through a loopback interface only", () => {
-  for (const operation of ["connect", "send"] as const) {
-    for (const group of ["239.7.7.7", "224.0.0.0", "ff02::1"]) {
-      for (const multicastInterface of ["127.0.0.1", "::1", "localhost"]) {
-        assertAllowed({ operation, address: group, multicastInterface });
-      }
-      const defaultInterface = `${operation} to multicast group ${group} refused: the packets ` +
-        `would leave through the default interface; call setMulticastInterface("127.0.0.1") ` +
-        `first, or ${OPT_IN}`;
-      assertRefused({ operation, address: group }, defaultInterface);
-      assertRefused(
-        { operation, address: group, multicastInterface: "10.0.0.2" },
-        defaultInterface,
-      );
-      assertRefused({ operation, address: group, multicastInterface: "" }, defaultInterface);
-    }
-  }
-});
-
-Deno.test("guardDecision: bind and listen accept loopback, wildcards and groups", () => {
-  for (const operation of ["bind", "listen"] as const) {
-    const allowed = [
+Deno.test("isLoopbackAddress: 127.0.0.0/8, ::1, IPv4-mapped loopback and localhost; a zone only when it names loopback", () => {
+  for (
+    const a of [
       "127.0.0.1",
       "127.255.255.255",
+      "127.1.2.3",
       "::1",
+      "0:0:0:0:0:0:0:1",
+      "::ffff:127.0.0.1",
       "localhost",
+      "LOCALHOST",
+      `::1%${LO}`,
+      "::1%1",
+    ]
+  ) {
+    assert(isLoopbackAddress(a), a);
+  }
+  for (
+    const a of [
+      "10.23.101.42",
+      "128.0.0.1",
       "0.0.0.0",
       "::",
-      "0:0::0",
-      "239.7.7.7", // a receiver binds to its group; joining it is guarded separately
-      "ff02::1",
-      undefined, // Node binds to the wildcard
-      "", // Node treats an empty address like an omitted one (the wildcard)
-    ];
-    for (const address of allowed) assertAllowed({ operation, address });
-    for (const address of ["10.23.101.42", "::ffff:0.0.0.0", "fe80::1", "240.0.0.0"]) {
-      assertRefused(
-        { operation, address },
-        `${operation} to ${address} refused: it is outside loopback (127.0.0.0/8, ::1); ${OPT_IN}`,
-      );
-    }
+      "::2",
+      "::ffff:10.0.0.1",
+      "fe80::1",
+      "239.7.7.7",
+      "example.com",
+      "",
+      "999.1.1.1",
+      "126.255.255.255",
+      "::1%v0",
+      "::1%eth0",
+      "::1%2",
+    ]
+  ) {
+    assertFalse(isLoopbackAddress(a), a);
   }
+  // Where the OS is about to use an address, a name is no address: it would be resolved again.
+  assertFalse(isLoopbackIp("localhost"));
+  assert(isLoopbackZone("1") && isLoopbackZone(LO));
+  assertFalse(isLoopbackZone("v0") || isLoopbackZone(""));
 });
 
-Deno.test("guardDecision: joining or leaving a group needs a loopback interface", () => {
-  for (const operation of ["addMembership", "dropMembership"] as const) {
-    for (const multicastInterface of ["127.0.0.1", "::1", "localhost", "::ffff:127.0.0.1"]) {
-      assertAllowed({ operation, address: "239.7.7.7", multicastInterface });
-    }
-    // Only the interface counts: the group itself is Node's to check.
-    assertAllowed({ operation, address: "", multicastInterface: "127.0.0.1" });
-    assertAllowed({ operation, address: undefined, multicastInterface: "127.0.0.1" });
-    assertRefused(
-      { operation, address: "239.7.7.7" },
-      `${operation}("239.7.7.7") refused: without an interface the OS joins on its default ` +
-        `interface and announces it there; pass "127.0.0.1" as the interface, or ${OPT_IN}`,
-    );
-    assertRefused(
-      { operation, address: "239.7.7.7", multicastInterface: "10.0.0.2" },
-      `${operation}("239.7.7.7", "10.0.0.2") refused: interface 10.0.0.2 is outside loopback; ` +
-        `pass "127.0.0.1" as the interface, or ${OPT_IN}`,
-    );
-    // An empty group with no interface: refused for the interface, and the message shows "".
-    assertRefused(
-      { operation, address: "" },
-      `${operation}("") refused: without an interface the OS joins on its default ` +
-        `interface and announces it there; pass "127.0.0.1" as the interface, or ${OPT_IN}`,
-    );
+Deno.test("isMulticastAddress and isWildcardAddress", () => {
+  for (const a of ["224.0.0.1", "239.255.255.255", "230.185.192.108", "ff02::1", "ff02::1%v0"]) {
+    assert(isMulticastAddress(a), a);
   }
+  for (const a of ["223.255.255.255", "240.0.0.1", "10.23.101.42", "127.0.0.1", "::1"]) {
+    assertFalse(isMulticastAddress(a), a);
+  }
+  for (const a of ["0.0.0.0", "::", "0:0:0:0:0:0:0:0"]) assert(isWildcardAddress(a), a);
+  for (const a of ["127.0.0.1", "::1", "10.0.0.0"]) assertFalse(isWildcardAddress(a), a);
 });
 
-Deno.test("guardDecision: setMulticastInterface accepts a loopback interface only", () => {
-  for (const address of ["127.0.0.1", "::1", "::1%lo", "localhost"]) {
-    assertAllowed({ operation: "setMulticastInterface", address });
-  }
-  for (const [address, shown] of [["10.0.0.2", '"10.0.0.2"'], ["0.0.0.0", '"0.0.0.0"']]) {
-    assertRefused(
-      { operation: "setMulticastInterface", address },
-      `setMulticastInterface(${shown}) refused: it is outside loopback; use "127.0.0.1", or ${OPT_IN}`,
-    );
-  }
-  // Unlike the other operations, an empty or omitted interface is refused: there is no
-  // loopback default to fall back to.
-  assertRefused(
-    { operation: "setMulticastInterface", address: "" },
-    `setMulticastInterface("") refused: it is outside loopback; use "127.0.0.1", or ${OPT_IN}`,
-  );
-  assertRefused(
-    { operation: "setMulticastInterface", address: undefined },
-    `setMulticastInterface(undefined) refused: it is outside loopback; use "127.0.0.1", or ${OPT_IN}`,
-  );
-});
-
-Deno.test("guardDecision: host names other than localhost are refused by every operation", () => {
-  const operations = [
-    "connect",
-    "send",
-    "bind",
-    "listen",
-    "addMembership",
-    "dropMembership",
-    "setMulticastInterface",
-  ] as const;
-  for (const operation of operations) {
-    for (const address of ["example.com", "localhost.localdomain", " ff02.example "]) {
-      assertRefused(
-        { operation, address, multicastInterface: "127.0.0.1" },
-        `${operation} to ${JSON.stringify(address)} refused: the guard resolves no host name ` +
-          `but "localhost"; pass an IP address such as 127.0.0.1, or ${OPT_IN}`,
-      );
-    }
-    // A zone id does not make an address a host name.
-    assertEquals(
-      guardDecision({ operation, address: "::1%lo", multicastInterface: "127.0.0.1" }),
-      undefined,
-      `${operation} ::1%lo`,
-    );
-  }
-});
-
-Deno.test("guardDecision: every refusal names the address and the opt-in", () => {
-  const refusals: GuardRequest[] = [
-    { operation: "connect", address: "192.168.1.20" },
-    { operation: "send", address: "192.168.1.255" },
-    { operation: "send", address: "239.1.2.3", multicastInterface: "192.168.1.20" },
-    { operation: "bind", address: "192.168.1.20" },
-    { operation: "listen", address: "fe80::1%eth0" },
-    { operation: "addMembership", address: "239.1.2.3", multicastInterface: "192.168.1.20" },
-    { operation: "setMulticastInterface", address: "192.168.1.20" },
+Deno.test("guardDecision: what passes", () => {
+  const allowed: GuardRequest[] = [
+    { operation: "connect", address: "127.0.0.1", port: 80 },
+    { operation: "connect", address: "::1" },
+    { operation: "connect", address: `::1%${LO}` },
+    { operation: "send", address: "127.255.255.255" },
+    { operation: "send", address: "239.7.7.7", multicastInterface: "127.0.0.1" },
+    { operation: "send", address: "ff02::1", multicastInterface: `::%${LO}`, family: "IPv6" },
+    { operation: "send", address: `ff02::1%${LO}`, family: "IPv6" },
+    { operation: "bind", address: "127.0.0.1" },
+    { operation: "bind", address: "239.7.7.7" }, // a receiver may bind to its group
+    { operation: "listen", address: "::1" },
+    { operation: "addMembership", address: "239.7.7.7", multicastInterface: "127.0.0.1" },
+    {
+      operation: "addMembership",
+      address: "ff02::1:3",
+      multicastInterface: `::1%${LO}`,
+      family: "IPv6",
+    },
+    {
+      operation: "addSourceSpecificMembership",
+      address: "232.1.1.1",
+      source: "10.0.0.1",
+      multicastInterface: "127.0.0.1",
+    },
+    { operation: "setMulticastInterface", address: "127.0.0.1" },
+    { operation: "setMulticastInterface", address: `::%${LO}`, family: "IPv6" },
+    // What the OS refuses anyway passes, so the call fails with the OS's own error:
+    { operation: "addMembership", address: "10.23.101.42" }, // not a group: EINVAL
+    { operation: "setMulticastInterface", address: "eth0" }, // not an address: EINVAL
+    { operation: "setMulticastInterface", address: "::1", family: "IPv4" }, // wrong family
   ];
-  for (const request of refusals) {
+  for (const request of allowed) {
+    assertEquals(guardDecision(request), undefined, JSON.stringify(request));
+  }
+});
+
+Deno.test("guardDecision: what is refused, each saying why and how to opt in", () => {
+  const refused: [GuardRequest, string][] = [
+    [
+      { operation: "connect", address: "10.23.101.42", port: 80 },
+      "connect to 10.23.101.42:80 refused: the address is outside loopback (127.0.0.0/8, ::1)",
+    ],
+    [
+      { operation: "connect", address: "10.23.101.42", port: 80, host: "localhost" },
+      'connect to 10.23.101.42:80 (looked up from "localhost") refused',
+    ],
+    [
+      { operation: "send", address: "fd23:101::42", port: 9 },
+      "send to [fd23:101::42]:9 refused: the address is outside loopback",
+    ],
+    [{ operation: "send", address: "0.0.0.0", port: 9 }, "send to 0.0.0.0:9 refused"],
+    [
+      { operation: "send", address: "::1%v0", port: 9 },
+      "send to [::1%v0]:9 refused: zone v0 is not the loopback interface",
+    ],
+    [
+      { operation: "send", address: "239.7.7.7", port: 9 },
+      "send to multicast group 239.7.7.7:9 refused: without an interface the OS uses its " +
+      'default one; call setMulticastInterface("127.0.0.1"',
+    ],
+    [
+      { operation: "send", address: "239.7.7.7", multicastInterface: "10.0.0.2" },
+      "interface 10.0.0.2 is outside loopback",
+    ],
+    [
+      { operation: "send", address: "ff02::1%v0", family: "IPv6" },
+      "zone v0 is not the loopback interface",
+    ],
+    [
+      { operation: "send", address: "ff02::1", multicastInterface: "::1", family: "IPv6" },
+      "an IPv6 interface is chosen by its zone id, and ::1 has none",
+    ],
+    [
+      { operation: "connect", address: "239.7.7.7", multicastInterface: "10.0.0.2" },
+      "connect to multicast group 239.7.7.7 refused",
+    ],
+    [
+      { operation: "bind", address: "10.23.101.1", port: 5000 },
+      "bind to 10.23.101.1:5000 refused: the address is outside loopback",
+    ],
+    [
+      { operation: "listen", address: "0.0.0.0", port: 80 },
+      "listen on 0.0.0.0:80 refused: a wildcard address listens on every interface",
+    ],
+    [
+      { operation: "addMembership", address: "239.7.7.7" },
+      'addMembership("239.7.7.7") refused: without an interface the OS uses its default one, ' +
+      "and joining or leaving a group is announced there",
+    ],
+    [
+      { operation: "dropMembership", address: "239.7.7.7", multicastInterface: "10.0.0.2" },
+      'dropMembership("239.7.7.7", "10.0.0.2") refused: interface 10.0.0.2 is outside loopback',
+    ],
+    [
+      {
+        operation: "addMembership",
+        address: "ff02::1:3",
+        multicastInterface: "::1%v0",
+        family: "IPv6",
+      },
+      "zone v0 is not the loopback interface",
+    ],
+    [
+      { operation: "addSourceSpecificMembership", address: "232.1.1.1", source: "10.0.0.1" },
+      'addSourceSpecificMembership("10.0.0.1", "232.1.1.1") refused',
+    ],
+    [
+      {
+        operation: "dropSourceSpecificMembership",
+        address: "232.1.1.1",
+        source: "10.0.0.1",
+        multicastInterface: "10.0.0.2",
+      },
+      "interface 10.0.0.2 is outside loopback",
+    ],
+    [
+      { operation: "setMulticastInterface", address: "10.0.0.2" },
+      'setMulticastInterface("10.0.0.2") refused: interface 10.0.0.2 is outside loopback; use "127.0.0.1"',
+    ],
+    [
+      { operation: "setMulticastInterface", address: "::1%v0", family: "IPv6" },
+      'setMulticastInterface("::1%v0") refused: zone v0 is not the loopback interface',
+    ],
+  ];
+  for (const [request, expected] of refused) {
     const reason = guardDecision(request);
     assert(reason !== undefined, JSON.stringify(request));
-    assert(reason.startsWith(request.operation), `names the operation: ${reason}`);
-    assert(reason.includes(request.address!), `names the address: ${reason}`);
-    if (request.multicastInterface !== undefined && request.operation !== "send") {
-      assert(reason.includes(request.multicastInterface), `names the interface: ${reason}`);
-    }
-    assert(reason.endsWith(OPT_IN), `ends with the opt-in: ${reason}`);
-    // The watcher throws the reason as a LoopbackGuardError.
-    const error = new LoopbackGuardError(reason);
-    assertEquals([error.name, error.code, error.message], [
-      "LoopbackGuardError",
-      "ERR_SOCKETLAB_LOOPBACK",
-      reason,
-    ]);
-    assert(error instanceof Error);
+    assert(reason.includes(expected), `${reason}\n  does not include\n${expected}`);
+    assert(reason.endsWith(OPT_IN), reason);
+    assertFalse(/undefined/.test(reason), reason);
+    assertEquals(guardDecision({ ...request, network: "lan" }), undefined);
   }
 });
 
-Deno.test('guardDecision: { network: "lan" } allows everything, "loopback" is the default', () => {
-  const requests: GuardRequest[] = [
-    { operation: "connect", address: "10.23.101.42" },
-    { operation: "send", address: "239.7.7.7" },
-    { operation: "bind", address: "example.com" },
-    { operation: "addMembership", address: "239.7.7.7" },
-    { operation: "setMulticastInterface", address: undefined },
+Deno.test("loopbackInstead: a wildcard or no address becomes loopback of the same family", () => {
+  assertEquals(loopbackInstead(null, "IPv4"), "127.0.0.1");
+  assertEquals(loopbackInstead(undefined, "IPv6"), "::1");
+  assertEquals(loopbackInstead("", "IPv4"), "127.0.0.1");
+  assertEquals(loopbackInstead("0.0.0.0", "IPv4"), "127.0.0.1");
+  assertEquals(loopbackInstead("::", "IPv6"), "::1");
+  assertEquals(loopbackInstead("127.0.0.1", "IPv4"), undefined);
+  assertEquals(loopbackInstead("10.23.101.1", "IPv4"), undefined);
+});
+
+Deno.test("sendArgs reads send()'s arguments as Node does, coercions included", () => {
+  const msg = new Uint8Array(8);
+  const peer = "10.23.101.42";
+  assertEquals(sendArgs([msg, 0, [5], 9, peer]), {
+    payload: msg,
+    offset: 0,
+    length: 5,
+    port: 9,
+    address: peer,
+  });
+  assertEquals(sendArgs([msg, null, null, 9, peer]), {
+    payload: msg,
+    offset: 0,
+    length: 0,
+    port: 9,
+    address: peer,
+  });
+  assertEquals(sendArgs([msg, "0", new Number(5), 9, peer]).length, 5);
+  assertEquals(sendArgs([msg, 0, 5, "9", peer]).port, 9); // a port string Node accepts
+  assertEquals(sendArgs([msg, 0, 5, 9, () => {}]).address, undefined); // the callback
+  assertEquals(sendArgs([msg, 9, peer, () => {}]), { payload: msg, port: 9, address: peer });
+  assertEquals(sendArgs([msg, 9]), { payload: msg, port: 9, address: undefined });
+  // A connected socket: offset and length when the third argument is a number, no target.
+  assertEquals(sendArgs([msg, 1, 2, () => {}], true), { payload: msg, offset: 1, length: 2 });
+  assertEquals(sendArgs([msg, () => {}], true), { payload: msg });
+});
+
+Deno.test("loopback mode: listen() and bind() with no address or a wildcard bind loopback, and the listening record says so", async () => {
+  await using lab = await Lab.open("guard: wildcards");
+  const cases: [string, (label: string) => net.Server | dgram.Socket, string][] = [
+    ["listen(0)", (l) => lab.watch(net.createServer(), l).listen(0), "127.0.0.1"],
+    [
+      'listen(0, "0.0.0.0")',
+      (l) => lab.watch(net.createServer(), l).listen(0, "0.0.0.0"),
+      "127.0.0.1",
+    ],
+    ['listen(0, "::")', (l) => lab.watch(net.createServer(), l).listen(0, "::"), "::1"],
+    [
+      "listen({ port: 0 })",
+      (l) => lab.watch(net.createServer(), l).listen({ port: 0 }),
+      "127.0.0.1",
+    ],
+    ["udp4 bind(0)", (l) => lab.watch(dgram.createSocket("udp4"), l).bind(0), "127.0.0.1"],
+    [
+      'udp4 bind(0, "0.0.0.0")',
+      (l) => lab.watch(dgram.createSocket("udp4"), l).bind(0, "0.0.0.0"),
+      "127.0.0.1",
+    ],
+    ["udp6 bind(0)", (l) => lab.watch(dgram.createSocket("udp6"), l).bind(0), "::1"],
   ];
-  for (const request of requests) {
-    assertEquals(guardDecision({ ...request, network: "lan" }), undefined, JSON.stringify(request));
-    const reason = guardDecision(request);
-    assert(reason !== undefined, `refused by default: ${JSON.stringify(request)}`);
-    assertEquals(guardDecision({ ...request, network: "loopback" }), reason);
-    assertMatch(reason, /\{ network: "lan" \}/);
+  for (const [label, open, expected] of cases) {
+    const target = open(label);
+    const listening = await lab.until(label, "listening");
+    assertEquals(listening.local?.address, expected, label);
+    assertEquals((target.address() as net.AddressInfo).address, expected, label);
+    assertMatch(
+      listening.hint!,
+      new RegExp(`^the loopback guard bound ${expected.replace(".", "\\.")} instead of`),
+    );
+    assertMatch(listening.hint!, /open the lab with \{ network: "lan" \} to bind every interface$/);
   }
-  assertFalse(isLoopbackAddress("10.23.101.42"), "lan scope does not change the predicates");
+  // A server given no host answers clients of 127.0.0.1 and of localhost.
+  const server = lab.watch(net.createServer((s) => s.end()), "server");
+  server.listen(0);
+  const port = (await lab.until("server", "listening")).local!.port;
+  for (const host of ["127.0.0.1", "localhost"]) {
+    lab.watch(net.connect(port, host), host);
+    await lab.until(host, "connect");
+  }
+  // An address that is already loopback is left alone, and no hint is added.
+  const plain = lab.watch(dgram.createSocket("udp4"), "plain");
+  plain.bind(0, "127.0.0.1");
+  assertEquals((await lab.until("plain", "listening")).hint, undefined);
+});
+
+Deno.test("loopback mode: the implicit bind of a first send() binds loopback too", async () => {
+  await using lab = await Lab.open("guard: implicit bind");
+  const receiver = lab.watch(dgram.createSocket("udp4"), "receiver");
+  receiver.bind(0, "127.0.0.1");
+  const port = (await lab.until("receiver", "listening")).local!.port;
+  const lonely = lab.watch(dgram.createSocket("udp4"), "lonely");
+  lonely.send("hello", port, "127.0.0.1");
+  const listening = await lab.until("lonely", "listening");
+  await lab.until("receiver", "message");
+  assertEquals(lonely.address().address, "127.0.0.1");
+  assertMatch(listening.hint!, /bound 127\.0\.0\.1 instead of 0\.0\.0\.0 \(every interface\)/);
+});
+
+Deno.test("watch() refuses an object already bound or connected outside loopback, naming it; a loopback one is fine", async () => {
+  await using lab = await Lab.open("guard: already outside");
+  // Bound to the wildcard before watch(): nothing is sent, the port is only open.
+  const early = dgram.createSocket("udp4");
+  early.bind(0, "0.0.0.0");
+  await new Promise((resolve) => early.once("listening", resolve));
+  const error = assertThrows(() => lab.watch(early, "early"), LoopbackGuardError);
+  assertMatch(
+    error.message,
+    /^lab\.watch\(\) refused: the object is already bound to 0\.0\.0\.0, outside loopback/,
+  );
+  assertMatch(error.message, /watch it before it binds, listens or connects/);
+  early.close();
+  await new Promise((resolve) => early.once("close", resolve));
+  assertEquals(lab.events("early"), [], "the refused socket is not watched");
+
+  const fine = dgram.createSocket("udp4");
+  fine.bind(0, "127.0.0.1");
+  await new Promise((resolve) => fine.once("listening", resolve));
+  lab.watch(fine, "fine").close();
+  await lab.until("fine", "close");
+});
+
+Deno.test("Unix sockets pass the guard: a path never leaves the machine, even through a handle made before connect()", async () => {
+  const script = new URL("./fixtures/unix_socket_probe.ts", import.meta.url).pathname;
+  const [command, ...args] = denoRun(script);
+  const out = await new Deno.Command(command, {
+    args,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stderr = new TextDecoder().decode(out.stderr);
+  assertEquals(out.code, 0, stderr);
+  assertEquals(JSON.parse(new TextDecoder().decode(out.stdout)), {
+    "watch(new net.Socket()).connect({ path })": "connect",
+    "watch(net.connect({ path }))": "connect",
+    "handle first, not watched": "connect",
+    "handle first, watched": "connect",
+  });
 });

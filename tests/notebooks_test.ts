@@ -1,11 +1,15 @@
 // Executes every notebook in notebooks/ on the real Deno kernel, twice in the same
 // kernel (the `--rerun` semantics of `deno task notebooks`), without writing them,
-// several notebooks at a time (`--jobs`, default the number of cores).
+// several notebooks at a time (`--jobs`, default the number of cores). Notebook 08 sends
+// multicast, so tests/notebook_08_netns_test.ts runs it inside a loopback-only network
+// namespace instead of here, in the host's namespace.
 
 import { assert, assertEquals } from "@std/assert";
 import { findNotebooks, runNotebooks } from "socketlab/runner";
 
 const DIR = new URL("../notebooks/", import.meta.url).pathname.replace(/\/$/, "");
+/** Notebooks that send to a non-loopback destination: run only inside a namespace. */
+const IN_NAMESPACE_ONLY = ["08_udp_multicast.ipynb"];
 
 Deno.test("findNotebooks finds exactly the .ipynb files of notebooks/", async () => {
   const expected: string[] = [];
@@ -21,8 +25,11 @@ Deno.test("findNotebooks finds exactly the .ipynb files of notebooks/", async ()
   assertEquals(found, [...found].sort(), "notebooks are listed in name order");
 });
 
-Deno.test("every notebook in notebooks/ runs twice in one kernel without error", async (t) => {
-  const paths = await findNotebooks(DIR);
+Deno.test("every other notebook runs twice in one kernel without error", async (t) => {
+  const paths = (await findNotebooks(DIR)).filter((path) =>
+    !IN_NAMESPACE_ONLY.some((name) => path.endsWith(`/${name}`))
+  );
+  assert(paths.length >= 9, `expected the playground and every notebook but 08, found ${paths}`);
   const outcomes = await runNotebooks(paths, {
     rerun: true,
     write: false,

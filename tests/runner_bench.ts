@@ -23,7 +23,10 @@ Deno.bench("round trip of a trivial cell", { n: 10, warmup: 1 }, async (b) => {
 });
 
 const DIR = new URL("../notebooks/", import.meta.url).pathname.replace(/\/$/, "");
-const PATHS = await findNotebooks(DIR);
+// Notebook 08 sends multicast: it runs only inside a network namespace a test makes.
+const PATHS = (await findNotebooks(DIR)).filter((path) =>
+  !path.endsWith("/08_udp_multicast.ipynb")
+);
 
 async function suite(jobs: number): Promise<void> {
   const outcomes = await runNotebooks(PATHS, {

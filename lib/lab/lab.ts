@@ -49,9 +49,10 @@ export type Watchable = net.Server | net.Socket | dgram.Socket;
 /** Options for {@linkcode Lab.open}. */
 export interface LabOptions {
   /**
-   * `"loopback"`: watched sockets may only connect, bind and send within
-   * 127.0.0.0/8 and ::1 (plus multicast through a loopback interface).
-   * `"lan"`: no such limit, for a reader on a real network.
+   * `"loopback"`: watched sockets may only connect, send, join groups and
+   * listen within 127.0.0.0/8 and ::1 (multicast only through the loopback
+   * interface), and a listen or bind on every interface binds loopback
+   * instead. `"lan"`: no such limit, for a reader on a real network.
    *
    * @default {"loopback"}
    */
@@ -322,9 +323,12 @@ export class Lab implements AsyncDisposable {
    * watched too, as `label#1`, `label#2`, ...
    *
    * Recording never changes behaviour: no listener is added, methods return
-   * and throw exactly what they did. The loopback guard refuses (throws a
-   * `LoopbackGuardError`) connect, bind, listen and send to addresses outside
-   * loopback unless the lab was opened with `{ network: "lan" }`.
+   * and throw exactly what they did. Unless the lab was opened with
+   * `{ network: "lan" }`, the loopback guard refuses, with a
+   * `LoopbackGuardError` where Node reports that call's failures, to connect,
+   * send, join a group or listen outside loopback, binds loopback for a
+   * wildcard, and refuses to watch an object already outside loopback (see
+   * README, "The loopback guard").
    *
    * @example Usage
    * ```ts

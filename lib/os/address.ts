@@ -13,8 +13,9 @@ import type { Address } from "../record/event.ts";
 /**
  * Whether an IP address is a loopback address: 127.0.0.0/8, `::1`, or an
  * IPv4-mapped IPv6 form of 127.0.0.0/8. Host names are not resolved, so
- * `"localhost"` counts, and every other name does not. A zone id (`::1%lo`)
- * is ignored.
+ * `"localhost"` counts, and every other name does not. An address with a
+ * zone id counts only when the zone names the loopback interface
+ * (`::1%lo`, see {@linkcode isLoopbackZone}): `::1%eth0` does not.
  *
  * @example Usage
  * ```ts
@@ -29,13 +30,66 @@ import type { Address } from "../record/event.ts";
  * @returns `true` for loopback.
  */
 export function isLoopbackAddress(address: string): boolean {
+  return withoutZone(address) === "localhost" || isLoopbackIp(address);
+}
+
+/**
+ * Whether a string is a loopback IP address, `"localhost"` excluded: the
+ * test for an address the OS is about to use, where a name would be
+ * resolved again (and could lead anywhere).
+ *
+ * @example Usage
+ * ```ts
+ * import { isLoopbackIp } from "./address.ts";
+ * import { assert } from "@std/assert";
+ * assert(isLoopbackIp("127.0.0.1") && isLoopbackIp("::1%lo"));
+ * assert(!isLoopbackIp("localhost") && !isLoopbackIp("::1%eth0"));
+ * ```
+ *
+ * @param address An IP address, maybe with a zone id.
+ * @returns `true` for a loopback IP address whose zone, if any, is loopback.
+ */
+export function isLoopbackIp(address: string): boolean {
+  const zone = zoneOf(address);
+  if (zone !== undefined && !isLoopbackZone(zone)) return false;
   const a = withoutZone(address);
-  if (a === "localhost") return true;
   const v4 = ipv4Octets(a);
   if (v4 !== undefined) return v4[0] === 127;
   const words = ipv6Words(a);
   return words !== undefined && words.slice(0, 7).every((w) => w === 0) && words[7] === 1;
 }
+
+/** The loopback interface's name here (Windows names no interface in a zone id). */
+const LOOPBACK_INTERFACE: string | undefined = Deno.build.os === "linux" ||
+    Deno.build.os === "android"
+  ? "lo"
+  : Deno.build.os === "windows"
+  ? undefined
+  : "lo0";
+
+/**
+ * Whether an IPv6 zone id names this machine's loopback interface: `lo` on
+ * Linux, `lo0` on macOS and the BSDs, or interface index 1 (the loopback
+ * interface's index on Linux, macOS and Windows). A zone is what picks the
+ * interface of an IPv6 multicast send or membership, so only these count.
+ *
+ * @example Usage
+ * ```ts
+ * import { isLoopbackZone } from "./address.ts";
+ * import { assert } from "@std/assert";
+ * assert(isLoopbackZone("1"));
+ * assert(!isLoopbackZone("eth0"));
+ * ```
+ *
+ * @param zone The zone id (the text after `%`).
+ * @returns `true` for the loopback interface.
+ */
+export function isLoopbackZone(zone: string): boolean {
+  return zone === "1" || zone === LOOPBACK_INTERFACE;
+}
+
+/** The zone id that names the loopback interface here, for messages: `lo`, `lo0` or `1`. */
+export const LOOPBACK_ZONE: string = LOOPBACK_INTERFACE ?? "1";
 
 /**
  * Whether an IP address is an IPv4 multicast group (224.0.0.0/4) or an IPv6

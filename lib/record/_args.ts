@@ -1,9 +1,9 @@
 /**
- * Reading the arguments of the methods the recorder watches. Node's
- * `listen`, `connect`, `bind` and `send` take their arguments in several
- * shapes; each shape is normalised here once, and the recorder and the
- * loopback guard read the normalised form. Also: payload sizes and the short
- * argument summaries a record shows.
+ * Reading the arguments of the methods the recorder watches: `send()`'s
+ * several shapes, read as Node reads them, and `bind()`'s port. Also:
+ * payload sizes and the short argument summaries a record shows. (The
+ * loopback guard reads no arguments: it judges the address Node finally
+ * hands to the OS, see `_guard_hooks.ts`.)
  *
  * @module
  */
@@ -17,18 +17,23 @@ import { Buffer } from "node:buffer";
 export interface SendArgs {
   /** The message: bytes, a string, or an array of them. */
   readonly payload: unknown;
-  /** Where the datagram starts in `payload`, when given. */
+  /** Where the datagram starts in `payload`, when an offset and length were given. */
   readonly offset?: number;
-  /** How many bytes of `payload` are sent, when given. */
+  /** How many bytes of `payload` are sent, when an offset and length were given. */
   readonly length?: number;
   /** The target port (absent on a connected socket). */
   readonly port?: number;
-  /** The target address, when given. */
+  /** The target address, when given (absent: Node's default, or the connected peer). */
   readonly address?: string;
 }
 
 /**
- * Normalises the arguments of `dgram.Socket#send`.
+ * Normalises the arguments of `dgram.Socket#send` the way Node reads them:
+ * an unconnected socket's call carries an offset and a length when a fifth
+ * argument, or a fourth that is not a function, is given; a connected
+ * socket's when the third is a number. Offset and length are converted as
+ * Node converts them (`"0"`, `null`, `[5]` and `new Number(5)` are numbers
+ * to it), and the port as Node's port check reads it.
  *
  * @example Usage
  * ```ts
@@ -38,28 +43,47 @@ export interface SendArgs {
  * assertEquals(sendArgs([msg, 2, 4, 41234, "127.0.0.1", () => {}]), {
  *   payload: msg, offset: 2, length: 4, port: 41234, address: "127.0.0.1",
  * });
+ * assertEquals(sendArgs([msg, "0", [4], 41234, "10.0.0.1"]).length, 4);
  * assertEquals(sendArgs(["hi", 41234]), { payload: "hi", port: 41234, address: undefined });
+ * assertEquals(sendArgs([msg, 0, 4, () => {}], true), { payload: msg, offset: 0, length: 4 });
  * ```
  *
  * @param args The arguments as the program passed them.
+ * @param connected Whether the socket is connected.
  * @returns The normalised arguments.
  */
-export function sendArgs(args: readonly unknown[]): SendArgs {
-  const a = args.filter((x) => typeof x !== "function");
-  if (typeof a[1] === "number" && typeof a[2] === "number" && a.length >= 3) {
+export function sendArgs(args: readonly unknown[], connected = false): SendArgs {
+  const [payload, a, b, c, d] = args;
+  if (connected) {
+    return typeof b === "number" ? { payload, offset: uint32(a), length: uint32(b) } : { payload };
+  }
+  if (d || (c && typeof c !== "function")) {
     return {
-      payload: a[0],
-      offset: a[1],
-      length: a[2],
-      port: typeof a[3] === "number" ? a[3] : undefined,
-      address: typeof a[4] === "string" ? a[4] : undefined,
+      payload,
+      offset: uint32(a),
+      length: uint32(b),
+      port: portOf(c),
+      address: addressOf(d),
     };
   }
-  return {
-    payload: a[0],
-    port: typeof a[1] === "number" ? a[1] : undefined,
-    address: typeof a[2] === "string" ? a[2] : undefined,
-  };
+  return { payload, port: portOf(a), address: addressOf(b) };
+}
+
+/** `value >>> 0`, as Node reads a send's offset and length. */
+function uint32(value: unknown): number {
+  return (value as number) >>> 0;
+}
+
+/** A port as Node's port check accepts it: a number, or a string of one. */
+function portOf(value: unknown): number | undefined {
+  if (typeof value === "number") return value;
+  return typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value))
+    ? Number(value)
+    : undefined;
+}
+
+function addressOf(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
 }
 
 /**
@@ -70,51 +94,11 @@ export function sendArgs(args: readonly unknown[]): SendArgs {
  * @returns The payload to measure and preview.
  */
 export function sentPayload(send: SendArgs): unknown {
-  if (send.length === undefined || !(send.payload instanceof Uint8Array)) return send.payload;
+  if (send.length === undefined) return send.payload;
+  const bytes = typeof send.payload === "string" ? Buffer.from(send.payload) : send.payload;
+  if (!(bytes instanceof Uint8Array)) return send.payload;
   const offset = send.offset ?? 0;
-  return send.payload.subarray(offset, offset + send.length);
-}
-
-/**
- * The host `server.listen(...)` was given: `listen(port, host)` or
- * `listen({ host })`; `undefined` when none was.
- *
- * @param args The arguments of `listen`.
- * @returns The host, if one was given.
- */
-export function listenHost(args: readonly unknown[]): string | undefined {
-  return optionOrSecond(args, "host");
-}
-
-/**
- * What `socket.connect(...)` connects to: `{ host }` (maybe `undefined`,
- * Node's default) for TCP, or `{ path }` for a Unix socket or named pipe.
- *
- * @param args The arguments of `net.Socket#connect`.
- * @returns The host or the path.
- */
-export function tcpConnectTarget(
-  args: readonly unknown[],
-): { readonly host?: string; readonly path?: string } {
-  const first = args[0];
-  if (first !== null && typeof first === "object") {
-    const o = first as { host?: unknown; path?: unknown };
-    if (typeof o.path === "string") return { path: o.path };
-    return { host: typeof o.host === "string" ? o.host : undefined };
-  }
-  if (typeof first === "string" && !/^\d+$/.test(first)) return { path: first };
-  return { host: typeof args[1] === "string" ? args[1] : undefined };
-}
-
-/**
- * The address `dgram.Socket#bind(...)` was given: `bind(port, address)` or
- * `bind({ address })`.
- *
- * @param args The arguments of `bind`.
- * @returns The address, if one was given.
- */
-export function bindAddress(args: readonly unknown[]): string | undefined {
-  return optionOrSecond(args, "address");
+  return bytes.subarray(offset, offset + send.length);
 }
 
 /**
@@ -129,15 +113,6 @@ export function bindPort(args: readonly unknown[]): number | undefined {
     ? (first as { port?: unknown }).port
     : first;
   return typeof port === "number" && port !== 0 ? port : undefined;
-}
-
-/** A string given as an option of the first argument (an object), or as the second argument. */
-function optionOrSecond(args: readonly unknown[], key: string): string | undefined {
-  const first = args[0];
-  const value = first !== null && typeof first === "object"
-    ? (first as Record<string, unknown>)[key]
-    : args[1];
-  return typeof value === "string" ? value : undefined;
 }
 
 /**

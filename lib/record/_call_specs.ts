@@ -1,7 +1,9 @@
 /**
  * What the recorder does for each method of each kind of endpoint: which
- * fields a call's record gets, what the loopback guard is asked, and what a
- * callback reports. One table, read by the shared wrappers of `_hooks.ts`.
+ * fields a call's record gets and what a callback reports. One table, read
+ * by the shared wrappers of `_hooks.ts`. (The loopback guard is not asked
+ * here, before Node has read the arguments, but where the address is final:
+ * `_guard_hooks.ts`.)
  *
  * @module
  */
@@ -11,17 +13,10 @@ import type { EndpointKind } from "./event.ts";
 import type { EventDraft } from "./_event_draft.ts";
 import { failureHint } from "./_failure_hint.ts";
 import { callHook, type CallSpec, type Hook } from "./_hooks.ts";
-import {
-  bindAddress,
-  bindPort,
-  byteLength,
-  listenHost,
-  type SendArgs,
-  sendArgs,
-  summarizeArgs,
-  tcpConnectTarget,
-} from "./_args.ts";
+import { bindPort, byteLength, sendArgs, summarizeArgs } from "./_args.ts";
 import type { Endpoint } from "./_watch.ts";
+import { isUdpConnected } from "./_node_internals.ts";
+import { guardTarget } from "./_guard_hooks.ts";
 
 /** A call recorded with its payload's size and preview (`write`, `end`). */
 const payload: CallSpec = {
@@ -43,38 +38,26 @@ const listed: CallSpec = {
 /** A call recorded with the default summary of its arguments. */
 const plain: CallSpec = {};
 
-const listen: CallSpec = {
-  guard: (_endpoint, args) => ({ operation: "listen", address: listenHost(args) }),
-};
-
+/** `connect()` makes the socket's handle: the guard then sees where it connects. */
 const tcpConnect: CallSpec = {
-  guard(_endpoint, args) {
-    const target = tcpConnectTarget(args);
-    return target.path === undefined ? { operation: "connect", address: target.host } : undefined;
-  },
-  after: (endpoint) => endpoint.guardHandle(),
+  after: (endpoint) => guardTarget(endpoint),
 };
 
 const udpBind: CallSpec = {
-  guard: (_endpoint, args) => ({ operation: "bind", address: bindAddress(args) }),
   deferUntil(endpoint, args) {
     const port = bindPort(args);
     return port === undefined ? undefined : endpoint.sink.whenReleased?.(port);
   },
 };
 
+/**
+ * A failed connect is reported to the callback (when there is one) instead
+ * of an `error` event: it is recorded as that `error` event would be, and a
+ * refusal of the loopback guard reaches the callback as the guard's error.
+ */
 const udpConnect: CallSpec = {
-  guard: (endpoint, args) => ({
-    operation: "connect",
-    address: typeof args[1] === "string" ? args[1] : undefined,
-    multicastInterface: endpoint.multicastInterface,
-  }),
-};
-
-const multicastInterface: CallSpec = {
-  guard: (_endpoint, args) => ({ operation: "setMulticastInterface", address: String(args[0]) }),
-  after: (endpoint, args) => {
-    endpoint.multicastInterface = String(args[0]);
+  callbackResult(endpoint, _call, [err]) {
+    if (err) endpoint.sink.record(endpoint.begin("event", "error").setError(err));
   },
 };
 
@@ -89,9 +72,9 @@ const getConnections: CallSpec = {
   },
 };
 
-const udpSend: CallSpec<SendArgs> = {
-  normalize: sendArgs,
-  describe: (endpoint, draft, send) => endpoint.sendFields(draft, send),
+const udpSend: CallSpec = {
+  describe: (endpoint, draft, args) =>
+    endpoint.sendFields(draft, sendArgs(args, isUdpConnected(endpoint.target as dgram.Socket))),
   replay(endpoint, args) {
     if (endpoint.queuedSends === 0 || !Array.isArray(args[0]) || !endpoint.isBound()) return false;
     endpoint.queuedSends--;
@@ -100,11 +83,6 @@ const udpSend: CallSpec<SendArgs> = {
   after(endpoint) {
     if (!endpoint.isBound()) endpoint.queuedSends++;
   },
-  guard: (endpoint, send) => ({
-    operation: "send",
-    address: send.address,
-    multicastInterface: endpoint.multicastInterface,
-  }),
   callbackResult(endpoint, call, [err, bytes]) {
     const draft = endpoint.begin("event", "sent");
     if (err) sendFailed(endpoint, draft.setError(err), call.bytes);
@@ -124,16 +102,6 @@ function sendFailed(endpoint: Endpoint, draft: EventDraft, bytes: number): void 
   });
 }
 
-function membership(name: "addMembership" | "dropMembership"): CallSpec {
-  return {
-    guard: (_endpoint, args) => ({
-      operation: name,
-      address: String(args[0]),
-      multicastInterface: typeof args[1] === "string" ? args[1] : undefined,
-    }),
-  };
-}
-
 function table(entries: [string, CallSpec<unknown>][]): ReadonlyMap<string, Hook> {
   return new Map(entries.map(([name, spec]) => [name, callHook(name, spec)]));
 }
@@ -144,9 +112,8 @@ const each = (names: string[], spec: CallSpec): [string, CallSpec<unknown>][] =>
 /** The recorded methods of each kind of endpoint, with their shared wrappers. */
 export const CALLS: Readonly<Record<EndpointKind, ReadonlyMap<string, Hook>>> = {
   "tcp-server": table([
-    ["listen", listen],
     ["getConnections", getConnections],
-    ...each(["close", "ref", "unref"], plain),
+    ...each(["listen", "close", "ref", "unref"], plain),
   ]),
   "tcp-socket": table([
     ["connect", tcpConnect],
@@ -169,10 +136,12 @@ export const CALLS: Readonly<Record<EndpointKind, ReadonlyMap<string, Hook>>> = 
     ["bind", udpBind],
     ["connect", udpConnect],
     ["send", udpSend],
-    ["addMembership", membership("addMembership")],
-    ["dropMembership", membership("dropMembership")],
-    ["setMulticastInterface", multicastInterface],
     ...each([
+      "addMembership",
+      "dropMembership",
+      "addSourceSpecificMembership",
+      "dropSourceSpecificMembership",
+      "setMulticastInterface",
       "disconnect",
       "close",
       "setBroadcast",

@@ -14,7 +14,6 @@
 
 import type { Endpoint } from "./_watch.ts";
 import type { EventDraft } from "./_event_draft.ts";
-import type { GuardRequest } from "./guard.ts";
 import type { Address } from "./event.ts";
 
 /** Any method of a watched object. */
@@ -42,12 +41,10 @@ export interface Hook {
  * @typeParam P The arguments as `normalize` returns them (the raw list by default).
  */
 export interface CallSpec<P = unknown[]> {
-  /** Reads the arguments' overloaded shapes once; `describe` and `guard` get the result. */
+  /** Reads the arguments' overloaded shapes once; `describe` gets the result. */
   normalize?(args: unknown[]): P;
   /** Fills the draft from the arguments; default: a short summary in `args`. */
   describe?(endpoint: Endpoint, draft: EventDraft, args: P): void;
-  /** The loopback guard's question, if the call reaches an address. */
-  guard?(endpoint: Endpoint, args: P): GuardRequest | undefined;
   /** Runs after the original returned. */
   after?(endpoint: Endpoint, args: unknown[]): void;
   /**

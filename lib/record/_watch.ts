@@ -27,7 +27,8 @@ import net from "node:net";
 import dgram from "node:dgram";
 import type { Address, EndpointKind } from "./event.ts";
 import { EventDraft } from "./_event_draft.ts";
-import { guardDecision, LoopbackGuardError, type NetworkScope } from "./guard.ts";
+import type { LoopbackGuardError, NetworkScope } from "./guard.ts";
+import { assertInsideLoopback, guardTarget } from "./_guard_hooks.ts";
 import { describeValue } from "../_validate.ts";
 import { failureHint } from "./_failure_hint.ts";
 import {
@@ -217,6 +218,7 @@ export function instrument(
       `watch() expects a net.Server, net.Socket or dgram.Socket, got ${describeValue(target)}`,
     );
   }
+  if (parent === undefined) assertInsideLoopback(target, sink.network);
   const endpoint = new Endpoint(target, kind, label, sink, parent);
   endpoint.attach();
   sink.adopt(endpoint);
@@ -248,8 +250,12 @@ export class Endpoint implements Watched {
   connections = 0;
   local: Address | undefined = undefined;
   remote: Address | undefined = undefined;
-  multicastInterface: string | undefined = undefined;
+  /** The loopback guard's refusal, for the `error` event (or callback) Node reports it with. */
   guardError: LoopbackGuardError | undefined = undefined;
+  /** What the guard bound instead of a wildcard, for the next `listening` record. */
+  guardNote: string | undefined = undefined;
+  /** The last UDP target the guard let through (a burst is judged once). */
+  guardPassed: string | undefined = undefined;
   /** UDP sends Node queued until the implicit bind completes; it replays them. */
   queuedSends = 0;
   #closed: () => void;
@@ -306,7 +312,7 @@ export class Endpoint implements Watched {
       for (const [name, h] of SILENT) this.#install(obj, name, h);
       for (const [name, h] of CALLS[this.kind]) this.#install(obj, name, h);
     }
-    this.guardHandle();
+    guardTarget(this); // the loopback guard sees every address it will hand to the OS
   }
 
   #install(obj: Record<string | symbol, unknown>, name: string, h: Hook): void {
@@ -391,15 +397,28 @@ export class Endpoint implements Watched {
 
   /**
    * The arguments `emit` passes on: an `error` the loopback guard caused (see
-   * {@linkcode Endpoint.guardHandle}) carries the guard's error instead of
-   * the OS's refusal.
+   * `_guard_hooks.ts`) carries the guard's error instead of the refusal Node
+   * made of it. A `connect` or `listening` means the refusal was passed over
+   * (another happy-eyeballs address connected), and forgets it. A TCP
+   * `lookup` may be followed at once by a connection attempt: the guard
+   * learns the socket's handle first.
    */
   withGuardError(name: string, args: ArrayLike<unknown>): ArrayLike<unknown> {
-    if (name !== "error" || this.guardError === undefined) return args;
+    if (name === "lookup") guardTarget(this);
+    if (this.guardError === undefined) return args;
+    if (name === "connect" || name === "listening") this.guardError = undefined;
+    if (name !== "error") return args;
     const replaced = Array.from(args);
-    replaced[1] = this.guardError;
-    this.guardError = undefined;
+    replaced[1] = this.takeGuardError(args[1]);
     return replaced;
+  }
+
+  /** The guard's pending refusal in place of the error Node made of it, or `error` itself. */
+  takeGuardError(error: unknown): unknown {
+    const guardError = this.guardError;
+    if (guardError === undefined || !error) return error;
+    this.guardError = undefined;
+    return guardError;
   }
 
   /** Records an emitted event (`args` as `emit` got them: the name, then the event's arguments). */
@@ -439,6 +458,8 @@ export class Endpoint implements Watched {
       case "listening":
         this.local = this.kind === "tcp-server" ? this.#serverLocal() : this.#udpLocal();
         draft.local = this.local;
+        draft.hint = this.guardNote;
+        this.guardNote = undefined;
         return;
       case "connection":
         return this.#accept(draft, args[1] as net.Socket);
@@ -518,7 +539,6 @@ export class Endpoint implements Watched {
     safely(this, this.#describe, spec, parsed);
     const remote = draft.remote;
     const bytes = draft.bytes;
-    this.#refuseIfGuarded(spec, parsed, draft);
     const seq = this.sink.open(draft);
     draft.payload = undefined;
     const settlesInCallback = spec.callbackResult !== undefined &&
@@ -567,16 +587,6 @@ export class Endpoint implements Watched {
     }
   }
 
-  /** Throws (and records) the guard's refusal, if the call would leave loopback. */
-  #refuseIfGuarded(spec: CallSpec<unknown>, parsed: unknown, draft: EventDraft): void {
-    const request = spec.guard?.(this, parsed);
-    const refusal = request && guardDecision({ ...request, network: this.sink.network });
-    if (refusal === undefined) return;
-    const error = new LoopbackGuardError(refusal);
-    this.sink.record(draft.setError(error));
-    throw error;
-  }
-
   /**
    * Wraps the program's callback (its last function argument) so that its
    * results are recorded; returns whether the callback completes the record.
@@ -587,7 +597,11 @@ export class Endpoint implements Watched {
     const callback = args[i] as Method;
     const record = (call: PendingCall, results: unknown[]) =>
       spec.callbackResult!(this, call, results);
-    const report = (results: unknown[]) => safely(this, record, pending, results);
+    const report = (results: unknown[]) => {
+      // A refusal of the loopback guard reaches the callback as the guard's error.
+      if (this.guardError !== undefined) results[0] = this.takeGuardError(results[0]);
+      safely(this, record, pending, results);
+    };
     args[i] = function (this: unknown, ...results: unknown[]): unknown {
       report(results);
       return Reflect.apply(callback, this, results);
@@ -632,37 +646,6 @@ export class Endpoint implements Watched {
     draft.remote = send.port !== undefined
       ? address(send.address ?? "127.0.0.1", send.port, undefined)
       : this.#udpRemote();
-  }
-
-  /**
-   * Backstop for `net.connect(port, host)`, which starts connecting before
-   * `watch()` sees the socket: the address reaches the socket's handle only
-   * after a tick, so the handle's own `connect` is checked. A refused
-   * connection fails with the guard's error as the socket's `error` event.
-   */
-  guardHandle(): void {
-    if (this.kind !== "tcp-socket") return;
-    const socket = this.target as unknown as Tagged;
-    const handle = (socket as { _handle?: Record<string | symbol, unknown> })._handle;
-    if (!handle || handle[WATCHED]) return;
-    handle[WATCHED] = true;
-    for (const method of ["connect", "connect6"]) {
-      const original = handle[method];
-      if (typeof original !== "function") continue;
-      handle[method] = (...args: unknown[]): unknown => {
-        const endpoint = socket[WATCHED];
-        const refusal = endpoint === undefined || endpoint.detached ? undefined : guardDecision({
-          operation: "connect",
-          address: String(args[1]),
-          network: endpoint.sink.network,
-        });
-        if (refusal !== undefined) {
-          endpoint!.guardError = new LoopbackGuardError(refusal);
-          return -13; // UV_EACCES: the socket fails as if the OS refused; emit() substitutes the guard's error
-        }
-        return Reflect.apply(original, handle, args);
-      };
-    }
   }
 }
 

@@ -93,7 +93,9 @@ export interface TraceEvent {
   /**
    * For a failure the OS reports by errno alone (`setTTL EINVAL`,
    * `send EMSGSIZE ...`): the value that was refused and what was expected.
-   * Added by socketlab; the error itself stays as Node made it.
+   * Added by socketlab; the error itself stays as Node made it. On a
+   * `listening` record: the loopback address the guard bound instead of a
+   * wildcard.
    */
   readonly hint?: string;
   /** Local address of the endpoint, when known. */

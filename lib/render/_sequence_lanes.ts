@@ -8,7 +8,7 @@
  */
 
 import type { Address, TraceEvent } from "../record/event.ts";
-import { formatAddress, isWildcardAddress, normalizeAddress } from "../os/address.ts";
+import { formatAddress, groupKind, isWildcardAddress, normalizeAddress } from "../os/address.ts";
 import type { LaneKind, SequenceLane } from "./sequence_model.ts";
 
 /** What the events say about one watched endpoint. */
@@ -39,8 +39,14 @@ function isAny(address: string): boolean {
   return address === "" || isWildcardAddress(normalizeAddress(address));
 }
 
+/**
+ * Whether a socket bound to `a` may be the one at `b`: the same host, or a
+ * socket bound to any address, to a multicast group or to a broadcast
+ * address (it sends from an interface's own address).
+ */
 function sameHost(a: string, b: string): boolean {
-  return isAny(a) || isAny(b) || normalizeAddress(a) === normalizeAddress(b);
+  return isAny(a) || isAny(b) || groupKind(a) !== undefined ||
+    normalizeAddress(a) === normalizeAddress(b);
 }
 
 /** Pass 1: what each watched endpoint's events say about it. */

@@ -92,84 +92,90 @@ export class OutputCollector {
    * @param message A verified iopub message whose parent is the cell's request.
    */
   add(message: JupyterMessage): void {
-    const content = message.content;
-    const type = message.header.msg_type;
-    const date = message.header.date;
-    switch (type) {
+    const { content, header } = message;
+    switch (header.msg_type) {
       case "status":
-        if (content.execution_state === "busy") this.timing["iopub.status.busy"] ??= date;
-        if (content.execution_state === "idle") this.timing["iopub.status.idle"] = date;
-        return;
       case "execute_input":
-        this.timing["iopub.execute_input"] = date;
-        if (typeof content.execution_count === "number") {
-          this.executionCount = content.execution_count;
-        }
-        return;
-      case "stream": {
-        const name = String(content.name ?? "stdout");
-        const text = String(content.text ?? "");
-        const last = this.outputs.at(-1);
-        if (!this.#clearPending && last?.output_type === "stream" && last.name === name) {
-          last.text = String(last.text) + text;
-        } else {
-          this.#append({ output_type: "stream", name, text });
-        }
-        return;
-      }
-      case "display_data": {
-        const output: Output = {
-          output_type: "display_data",
-          data: content.data ?? {},
-          metadata: content.metadata ?? {},
-        };
-        this.#append(output);
-        this.#register(output, content.transient);
-        return;
-      }
-      case "update_display_data": {
-        const id = (content.transient as { display_id?: unknown } | undefined)?.display_id;
-        for (const output of this.#displays.get(String(id)) ?? []) {
-          output.data = content.data ?? {};
-          output.metadata = content.metadata ?? {};
-        }
-        return;
-      }
-      case "execute_result": {
-        if (typeof content.execution_count === "number") {
-          this.executionCount = content.execution_count;
-        }
-        const output: Output = {
-          output_type: "execute_result",
-          data: content.data ?? {},
-          metadata: content.metadata ?? {},
-          execution_count: content.execution_count ?? this.executionCount,
-        };
-        this.#append(output);
-        this.#register(output, content.transient);
-        return;
-      }
-      case "error": {
-        const output: Output = {
-          output_type: "error",
-          ename: String(content.ename ?? "Error"),
-          evalue: String(content.evalue ?? ""),
-          traceback: Array.isArray(content.traceback) ? content.traceback.map(String) : [],
-        };
-        this.#append(output);
-        this.errors.push(output);
-        return;
-      }
+        return this.#timed(header.msg_type, content, header.date);
+      case "stream":
+        return this.#stream(String(content.name ?? "stdout"), String(content.text ?? ""));
+      case "display_data":
+      case "execute_result":
+        return this.#display(header.msg_type, content);
+      case "update_display_data":
+        return this.#update(content);
+      case "error":
+        return this.#error(content);
       case "clear_output":
-        if (content.wait === true) this.#clearPending = true;
-        else {
-          this.outputs = [];
-          this.#clearPending = false;
-        }
-        return;
+        return this.#clear(content.wait === true);
       default:
-        // execute_input aside, other messages (comm_*, debug_event, ...) make no output.
+        // Other messages (comm_*, debug_event, ...) make no output.
         return;
+    }
+  }
+
+  /** `status` and `execute_input`: the timestamps nbclient records, and the execution count. */
+  #timed(type: string, content: Record<string, unknown>, date: string): void {
+    if (type === "execute_input") this.timing["iopub.execute_input"] = date;
+    else if (content.execution_state === "busy") this.timing["iopub.status.busy"] ??= date;
+    else if (content.execution_state === "idle") this.timing["iopub.status.idle"] = date;
+    if (type === "execute_input" && typeof content.execution_count === "number") {
+      this.executionCount = content.execution_count;
+    }
+  }
+
+  /** Consecutive chunks of one stream are one output. */
+  #stream(name: string, text: string): void {
+    const last = this.outputs.at(-1);
+    if (!this.#clearPending && last?.output_type === "stream" && last.name === name) {
+      last.text = String(last.text) + text;
+    } else {
+      this.#append({ output_type: "stream", name, text });
+    }
+  }
+
+  #display(type: "display_data" | "execute_result", content: Record<string, unknown>): void {
+    const output: Output = {
+      output_type: type,
+      data: content.data ?? {},
+      metadata: content.metadata ?? {},
+    };
+    if (type === "execute_result") {
+      if (typeof content.execution_count === "number") {
+        this.executionCount = content.execution_count;
+      }
+      output.execution_count = content.execution_count ?? this.executionCount;
+    }
+    this.#append(output);
+    this.#register(output, content.transient);
+  }
+
+  /** `update_display_data` replaces every output with its display id, in any cell of the run. */
+  #update(content: Record<string, unknown>): void {
+    const id = (content.transient as { display_id?: unknown } | undefined)?.display_id;
+    for (const output of this.#displays.get(String(id)) ?? []) {
+      output.data = content.data ?? {};
+      output.metadata = content.metadata ?? {};
+    }
+  }
+
+  #error(content: Record<string, unknown>): void {
+    const output: Output = {
+      output_type: "error",
+      ename: String(content.ename ?? "Error"),
+      evalue: String(content.evalue ?? ""),
+      traceback: Array.isArray(content.traceback) ? content.traceback.map(String) : [],
+    };
+    this.#append(output);
+    this.errors.push(output);
+  }
+
+  /** `clear_output`: at once, or before the next output with `wait: true`. */
+  #clear(wait: boolean): void {
+    if (wait) this.#clearPending = true;
+    else {
+      this.outputs = [];
+      this.#clearPending = false;
     }
   }
 }
