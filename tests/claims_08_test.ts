@@ -1,57 +1,62 @@
 // What notebooks/08_udp_multicast.ipynb says Node and Deno do, checked by running the same snippet
-// under both (tests/fixtures/two_runtimes.ts). The snippets here send nothing to a group: the
-// notebook's multicast itself runs in a loopback-only network namespace. The one snippet that binds
-// the wildcard address (a send on an unbound socket) runs in such a namespace too.
+// under both (claim() of tests/fixtures/dgram_claims.ts). The snippets run on the host send nothing
+// to a group. Those that do, and the one that binds the wildcard address (a send on an unbound
+// socket), run in a network namespace with nothing but loopback, as the notebook's multicast does.
 
 import { assert, assertEquals } from "@std/assert";
-import { nodeMissing, nodeVersion, runBoth } from "./fixtures/two_runtimes.ts";
+import { claim, RUNTIMES } from "./fixtures/dgram_claims.ts";
+import { nodeMissing } from "./fixtures/two_runtimes.ts";
 import { loopbackNamespaceUnavailable } from "./fixtures/loopback_namespace.ts";
 
-/** Which runtimes a test runs on, said in its name. */
-const RUNTIMES = nodeMissing === undefined
-  ? `Node ${nodeVersion} and Deno`
-  : `Deno only, Node not checked: ${nodeMissing}`;
-
 Deno.test(`2.7 setMulticastTTL: 128, 1 and 255 are set; 0 is accepted by Node and refused by Deno (EINVAL); 256 is refused by both (${RUNTIMES})`, async () => {
-  const both = await runBoth<Record<string, number | string>>(`
-import dgram from "node:dgram";
-const socket = dgram.createSocket("udp4");
-await new Promise((ok) => socket.bind(0, "127.0.0.1", ok));
+  await claim<Record<string, number | string>>(
+    `
+const socket = await bound();
 const out = {};
 for (const ttl of [128, 1, 255, 0, 256]) {
-  try { out[ttl] = socket.setMulticastTTL(ttl); } catch (e) { out[ttl] = e.code + " " + e.errno + " " + e.message; }
+  try {
+    out[ttl] = socket.setMulticastTTL(ttl);
+  } catch (e) {
+    out[ttl] = e.code + " " + e.errno + " " + e.message;
+  }
 }
 socket.close();
 console.log(JSON.stringify(out));
-`);
-  const refused = "EINVAL -22 setMulticastTTL EINVAL";
-  assertEquals(
-    both.deno,
-    { 128: 128, 1: 1, 255: 255, 0: refused, 256: refused },
-    "Deno returns the TTLs 1 to 255 it set and refuses 0 and 256",
+`,
+    (result, runtime) => {
+      const refused = "EINVAL -22 setMulticastTTL EINVAL";
+      assertEquals(
+        result,
+        { 128: 128, 1: 1, 255: 255, 0: runtime === "node" ? 0 : refused, 256: refused },
+        runtime === "node"
+          ? "Node returns the TTLs 0 to 255 it set and refuses 256"
+          : "Deno returns the TTLs 1 to 255 it set and refuses 0 and 256",
+      );
+    },
   );
-  if (both.node !== undefined) {
-    assertEquals(
-      both.node,
-      { 128: 128, 1: 1, 255: 255, 0: 0, 256: refused },
-      "Node returns the TTLs 0 to 255 it set and refuses 256",
-    );
-  }
 });
 
 Deno.test(`2.7 addMembership("10.23.101.42", "127.0.0.1") throws addMembership EINVAL: not a group (${RUNTIMES})`, async () => {
-  const both = await runBoth<unknown>(`
-import dgram from "node:dgram";
-const socket = dgram.createSocket({ type: "udp4", reuseAddr: true });
-await new Promise((ok) => socket.bind(0, "127.0.0.1", ok));
+  await claim<unknown>(
+    `
+const socket = await bound("udp4", "127.0.0.1", { reuseAddr: true });
 let out = "no error";
-try { socket.addMembership("10.23.101.42", "127.0.0.1"); } catch (e) { out = [e.code, e.errno, e.syscall, e.message]; }
+try {
+  socket.addMembership("10.23.101.42", "127.0.0.1");
+} catch (e) {
+  out = [e.code, e.errno, e.syscall, e.message];
+}
 socket.close();
 console.log(JSON.stringify(out));
-`);
-  const expected = ["EINVAL", -22, "addMembership", "addMembership EINVAL"];
-  assertEquals(both.deno, expected, "Deno: the system refuses to join a unicast address");
-  if (both.node !== undefined) assertEquals(both.node, expected, "Node: the same");
+`,
+    (result, runtime) => {
+      assertEquals(
+        result,
+        ["EINVAL", -22, "addMembership", "addMembership EINVAL"],
+        `${runtime}: the system refuses to join a unicast address`,
+      );
+    },
+  );
 });
 
 const namespaceMissing = await loopbackNamespaceUnavailable();
