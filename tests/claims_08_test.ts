@@ -3,10 +3,9 @@
 // to a group. Those that do, and the one that binds the wildcard address (a send on an unbound
 // socket), run in a network namespace with nothing but loopback, as the notebook's multicast does.
 
-import { assert, assertEquals } from "@std/assert";
+import { assertEquals } from "@std/assert";
 import { claim, RUNTIMES } from "./fixtures/dgram_claims.ts";
-import { nodeMissing } from "./fixtures/two_runtimes.ts";
-import { loopbackNamespaceUnavailable } from "./fixtures/loopback_namespace.ts";
+import { assertNamespacesAvailable } from "./fixtures/loopback_namespace.ts";
 
 Deno.test(`2.7 setMulticastTTL: 128, 1 and 255 are set; 0 is accepted by Node and refused by Deno (EINVAL); 256 is refused by both (${RUNTIMES})`, async () => {
   await claim<Record<string, number | string>>(
@@ -59,64 +58,19 @@ console.log(JSON.stringify(out));
   );
 });
 
-const namespaceMissing = await loopbackNamespaceUnavailable();
-
-/** What a test that needs a loopback-only network namespace says in its name. */
-const IN_NAMESPACE = `${RUNTIMES}; in a loopback-only network namespace${
-  namespaceMissing ? `, which cannot be made here: ${namespaceMissing}` : ""
-}`;
-
-/**
- * Runs `source` (an ES module printing one line of JSON) under Deno and, when it is installed,
- * Node, each inside a new network namespace with nothing but `lo` up: for snippets that bind the
- * wildcard address or send to a multicast group. Fails, never skips, where no namespace can be made.
- */
-async function runBothInLoopbackNamespace<T>(source: string): Promise<[string, T][]> {
-  assert(
-    namespaceMissing === undefined,
-    `needs a loopback-only network namespace: ${namespaceMissing}`,
-  );
-  const dir = await Deno.makeTempDir({ prefix: "socketlab-claims-08-" });
-  try {
-    await Deno.writeTextFile(`${dir}/snippet.mjs`, source);
-    const runtimes: [string, string[]][] = [["Deno", [Deno.execPath(), "run", "--quiet", "-A"]]];
-    if (nodeMissing === undefined) runtimes.push(["Node", ["node"]]);
-    const results: [string, T][] = [];
-    for (const [runtime, command] of runtimes) {
-      const out = await new Deno.Command("unshare", {
-        args: [
-          "--net",
-          "sh",
-          "-c",
-          'ip link set lo up && exec "$@"',
-          "sh",
-          ...command,
-          "snippet.mjs",
-        ],
-        cwd: dir,
-        stdout: "piped",
-        stderr: "piped",
-        signal: AbortSignal.timeout(30_000),
-      }).output();
-      const stdout = new TextDecoder().decode(out.stdout).trim();
-      assert(out.success, `${runtime}: ${new TextDecoder().decode(out.stderr)}`);
-      results.push([runtime, JSON.parse(stdout.split("\n").at(-1)!) as T]);
-    }
-    return results;
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+/** What a test that runs in a loopback-only network namespace says in its name. */
+const IN_NAMESPACE = `${RUNTIMES}; in a loopback-only network namespace: needs Linux and root`;
 
 Deno.test(`2.7 a send on an unbound socket binds it, runs the listening handlers, then sends: options set there apply to the first datagram (${IN_NAMESPACE})`, async () => {
   // The implicit bind binds the wildcard address: run only where there is no network but lo.
   // SO_BROADCAST set in the listening handler is what lets the queued datagram go to
   // 127.255.255.255: had it left before the handler ran, Linux would have refused it.
-  const results = await runBothInLoopbackNamespace(`import dgram from "node:dgram";
-const receiver = dgram.createSocket({ type: "udp4", reuseAddr: true });
-await new Promise((ok) => receiver.bind(0, "127.255.255.255", ok));
+  await assertNamespacesAvailable();
+  await claim<unknown>(
+    `
+const receiver = await bound("udp4", "127.255.255.255", { reuseAddr: true });
 const { port } = receiver.address();
-const heard = new Promise((ok) => receiver.once("message", (msg) => ok(msg.toString())));
+const heard = once(receiver, "message").then(([msg]) => msg.toString());
 const order = [];
 const server = dgram.createSocket("udp4");
 server.on("listening", () => {
@@ -125,52 +79,64 @@ server.on("listening", () => {
   server.setMulticastTTL(128);
 });
 const result = await new Promise((ok) =>
-  server.send("queued", port, "127.255.255.255", (err, n) => { order.push("sent"); ok(err ? err.code : n); }));
+  server.send("queued", port, "127.255.255.255", (err, n) => {
+    order.push("sent");
+    ok(err ? err.code : n);
+  }));
 console.log(JSON.stringify({ order, result, heard: await heard, bound: server.address().address }));
 server.close();
-receiver.close();`);
-  for (const [runtime, result] of results) {
-    assertEquals(
-      result,
-      {
-        order: ["listening", "sent"],
-        result: "queued".length,
-        heard: "queued",
-        bound: "0.0.0.0",
-      },
-      `${runtime}: the first send binds the wildcard, the listening handler runs, then it is sent`,
-    );
-  }
+receiver.close();
+`,
+    (result, runtime) => {
+      assertEquals(
+        result,
+        {
+          order: ["listening", "sent"],
+          result: "queued".length,
+          heard: "queued",
+          bound: "0.0.0.0",
+        },
+        `${runtime}: the first send binds the wildcard, the listening handler runs, then it is sent`,
+      );
+    },
+    { loopbackNamespace: true },
+  );
 });
 
 Deno.test(`2.7 on Linux, a member sending through lo gets its own datagram with setMulticastLoopback(true) and with false (${IN_NAMESPACE})`, async () => {
   // The datagrams go to a multicast group: run only where there is no network but lo.
-  const results = await runBothInLoopbackNamespace(`import dgram from "node:dgram";
+  await assertNamespacesAvailable();
+  await claim<string[]>(
+    `
 const GROUP = "230.185.192.108";
-const self = dgram.createSocket({ type: "udp4", reuseAddr: true });
-await new Promise((ok) => self.bind(0, GROUP, ok));
+const self = await bound("udp4", GROUP, { reuseAddr: true });
 self.addMembership(GROUP, "127.0.0.1");
 self.setMulticastInterface("127.0.0.1");
 const got = [];
 const waiting = new Map();
-self.on("message", (msg) => { got.push(msg.toString()); waiting.get(msg.toString())?.(); });
+self.on("message", (msg) => {
+  got.push(msg.toString());
+  waiting.get(msg.toString())?.();
+});
 const heard = (text) => new Promise((ok) => waiting.set(text, ok));
 const port = self.address().port;
-self.setMulticastLoopback(true);
-const on = heard("loopback on");
-self.send("loopback on", port, GROUP);
-await on;
-self.setMulticastLoopback(false);
-const off = heard("loopback off");
-self.send("loopback off", port, GROUP);
-await off;
+for (const loopback of [true, false]) {
+  const text = loopback ? "loopback on" : "loopback off";
+  self.setMulticastLoopback(loopback);
+  const arrived = heard(text);
+  self.send(text, port, GROUP);
+  await arrived;
+}
 console.log(JSON.stringify(got));
-self.close();`);
-  for (const [runtime, got] of results) {
-    assertEquals(
-      got,
-      ["loopback on", "loopback off"],
-      `${runtime}: through lo, loopback off changes nothing: the wire itself loops back`,
-    );
-  }
+self.close();
+`,
+    (got, runtime) => {
+      assertEquals(
+        got,
+        ["loopback on", "loopback off"],
+        `${runtime}: through lo, loopback off changes nothing: the wire itself loops back`,
+      );
+    },
+    { loopbackNamespace: true },
+  );
 });
