@@ -56,6 +56,18 @@ assert(!server.listening || server.address() !== null);`;
 const MISTAKE = `lab.watch(net.createServer(), "twice");
 lab.watch(net.createServer(), "twice");`;
 
+// A cell that fails after watching does not end a run; running it again (fixed) takes its label
+// over all the same, because it is the same watch() call.
+const FAILING = `const flaky = lab.watch(net.createServer(), "flaky");
+flaky.listen(lab.port(), "127.0.0.1");
+await lab.until("flaky", "listening");
+throw new Error("a mistake the reader then fixes");`;
+
+const FIXED = `const flaky = lab.watch(net.createServer(), "flaky");
+flaky.listen(lab.port(), "127.0.0.1");
+await lab.until("flaky", "listening");
+assertEquals(lab.events("flaky").filter((e) => e.name === "listening").length, 1);`;
+
 const CELLS: (string | [string, string[]])[] = [
   SETUP,
   WATCHING,
@@ -66,6 +78,8 @@ const CELLS: (string | [string, string[]])[] = [
   UDP,
   CHECKS,
   [MISTAKE, ["raises-exception"]],
+  [FAILING, ["raises-exception"]],
+  FIXED,
   "await lab.close();",
 ];
 
@@ -117,7 +131,11 @@ Deno.test(
       const errors = cells.flatMap((c, i) =>
         c.outputs.filter((o) => o.output_type === "error").map((o) => ({ cell: i + 1, ...o }))
       );
-      assertEquals(errors.map((e) => e.cell), [9], "only the tagged mistake cell raised");
+      assertEquals(
+        errors.map((e) => e.cell),
+        [9, 10],
+        "only the two cells tagged raises-exception raised",
+      );
       assertMatch(String(errors[0].evalue), /label "twice" already belongs to a live net\.Server/);
     } finally {
       await Deno.remove(dir, { recursive: true });

@@ -1113,3 +1113,13 @@ Deno.test("sequenceModel: options and events are checked", () => {
   // The smallest valid values are accepted.
   assertEquals(sequenceModel([], { maxSteps: 2, previewLength: 1 }).steps, []);
 });
+
+Deno.test("sequenceModel: events of superseded objects are left out (their label means another object)", () => {
+  const model = sequenceModel(trace(
+    srvEv("server", "listening", { local: SERVER }),
+    { ...srvEv("server", "close", {}), superseded: true } as TraceEvent,
+    srvEv("server", "listening", { local: SERVER }),
+  ));
+  assertEquals(model.events, 2, "the superseded event is not counted");
+  assertEquals(steps(model), ["server: listening :8080 ×2"]);
+});

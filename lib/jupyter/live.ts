@@ -21,6 +21,7 @@
 
 import { denoInspect, jupyterDisplay, type MimeBundle } from "./figure.ts";
 import { checkNumber, isMs } from "../_validate.ts";
+import { delay } from "../_async.ts";
 
 /** Options of {@linkcode LiveView} (and `lab.live()`). */
 export interface LiveOptions {
@@ -49,6 +50,8 @@ const RENDER_SHARE = 20;
 const QUIET_MS = 50;
 /** Records that never pause still get a render this often (ms). */
 const MAX_STALE_MS = 1000;
+/** How long `stop()` waits for the kernel to send the final update on (ms). */
+const FLUSH_MS = 30;
 
 let views = 0;
 
@@ -214,6 +217,10 @@ export class LiveView implements AsyncDisposable {
     await this.#rendering;
     this.#rendering = this.#show("update_display_data");
     await this.#rendering;
+    // The kernel forwards broadcasts to iopub on a channel of its own, and may report the cell
+    // idle before it: a client that stops listening at idle (nbclient) would miss the final
+    // state. A moment's wait lets it go out first.
+    if (this.#publish !== undefined) await delay(FLUSH_MS);
     this.#onStop();
   }
 

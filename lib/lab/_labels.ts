@@ -30,6 +30,14 @@ interface Held {
   readonly watched: Watched;
   /** The run it was watched in (for an accepted socket, its server's). */
   readonly run: number;
+  /** Where `watch()` was called for it (see `callSite()`). */
+  readonly site: string;
+}
+
+/** When and where a label is claimed: the run and the call site. */
+export interface Claim {
+  readonly run: number;
+  readonly site: string;
 }
 
 /**
@@ -43,8 +51,8 @@ interface Held {
  * const sink = { network: "loopback", record: () => 0, open: () => 0, settle() {}, adopt() {} } as const;
  * const labels = new Labels();
  * const first = instrument(dgram.createSocket("udp4"), "udp", sink);
- * labels.adopt(first, 1);
- * console.log(labels.claim("udp", 2) === first); // true: a later run takes "udp" over
+ * labels.adopt(first, { run: 1, site: "cell 3" });
+ * console.log(labels.claim("udp", { run: 2, site: "cell 3" }) === first); // true: a re-run takes it over
  * (first.target as dgram.Socket).close();
  * ```
  */
@@ -57,11 +65,12 @@ export class Labels {
    * by a watched server).
    *
    * @param watched The object.
-   * @param run The run it was watched in.
+   * @param claim The run it was watched in and where.
    */
-  adopt(watched: Watched, run: number): void {
+  adopt(watched: Watched, claim: Claim): void {
     const parent = watched.parent === undefined ? undefined : this.#held.get(watched.parent);
-    this.#held.set(watched.label, { watched, run: parent?.run ?? run });
+    const { run, site } = parent ?? claim; // an accepted socket counts as its server's
+    this.#held.set(watched.label, { watched, run, site });
     this.#retired.delete(watched.label);
     if (watched.parent !== undefined) {
       watched.whenClosed.then(() => this.#retire(watched), () => {});
@@ -80,18 +89,20 @@ export class Labels {
   }
 
   /**
-   * Checks that `label` may be given to a new object in run `run`, and
-   * returns the object that held it, which the caller supersedes.
+   * Checks that `label` may be given to a new object, and returns the object
+   * that held it, which the caller supersedes. A live holder is taken over
+   * when it was watched in an earlier run, or by this same `watch()` call
+   * (the cell re-run after it failed: a failed cell does not end a run).
    *
    * @param label The label.
-   * @param run The current run.
+   * @param claim The current run and call site.
    * @returns The previous holder, or `undefined` when the label is new.
-   * @throws {Error} When a live object watched in this same run holds it.
+   * @throws {Error} When a live object watched elsewhere in this same run holds it.
    */
-  claim(label: string, run: number): Watched | undefined {
+  claim(label: string, claim: Claim): Watched | undefined {
     const held = this.#held.get(label);
     if (held === undefined) return undefined;
-    if (!held.watched.closed && held.run === run) {
+    if (!held.watched.closed && held.run === claim.run && held.site !== claim.site) {
       throw new Error(
         `lab.watch(): label "${label}" already belongs to a live ${describeKind(held.watched)} ` +
           `watched in this same run; two open objects cannot share a label. Pick another ` +

@@ -12,6 +12,11 @@
  * future kernel), the whole process is one run, and a reused label is always
  * a mistake, as it was before runs were counted.
  *
+ * A cell that throws does not reach `broadcastResult`, so it does not end a
+ * run: the cell re-run after it fails belongs to the same run. That is why
+ * the lab also compares call sites ({@linkcode callSite}): the same `watch()`
+ * call made again is a re-run, not a mistake.
+ *
  * @module
  */
 
@@ -49,6 +54,28 @@ function install(runs: RunCounter): void {
   } catch {
     // Not in a Deno Jupyter kernel (or its internals changed): one run for the whole process.
   }
+}
+
+const LIBRARY = new URL("../", import.meta.url).href;
+
+/**
+ * Where the program called into the library: the first frame of the stack
+ * outside socketlab's own files (`<anonymous>:3:17` in a notebook cell, a
+ * file's line and column in a script).
+ *
+ * @example Usage
+ * ```ts
+ * import { callSite } from "./_runs.ts";
+ * const here = () => callSite();
+ * console.log(here() === here()); // false: two lines, two call sites
+ * ```
+ *
+ * @returns The frame's location, or "" when the stack says nothing.
+ */
+export function callSite(): string {
+  const frames = (new Error().stack ?? "").split("\n").slice(1);
+  const outside = frames.find((frame) => !frame.includes(LIBRARY));
+  return outside?.trim().replace(/^at (?:async )?(?:\S+ \()?(.*?)\)?$/, "$1") ?? "";
 }
 
 /**

@@ -26,8 +26,8 @@ import { checkNumber, checkOneOf, describeValue, isMs, MS } from "../_validate.t
 import { Recorder } from "./_recorder.ts";
 import { claim, release } from "./_registry.ts";
 import { closeAll } from "./_close.ts";
-import { Labels } from "./_labels.ts";
-import { currentRun } from "./_runs.ts";
+import { type Claim, Labels } from "./_labels.ts";
+import { callSite, currentRun } from "./_runs.ts";
 import { type UntilOptions, untilQuery } from "./until.ts";
 import {
   backpressureFigure,
@@ -163,6 +163,8 @@ export class Lab implements AsyncDisposable {
   #closing: Promise<void> | undefined;
   #closeTimeoutMs: number;
   #live = new Set<LiveView>();
+  /** The claim of the `watch()` call being made, for the object it adopts. */
+  #claim: Claim | undefined;
   #system: System;
 
   private constructor(title: string, options: LabOptions) {
@@ -173,7 +175,8 @@ export class Lab implements AsyncDisposable {
     this.#recorder = new Recorder({
       network: this.network,
       maxEvents: options.maxEvents,
-      adopt: (watched) => this.#labels.adopt(watched, currentRun()),
+      adopt: (watched) =>
+        this.#labels.adopt(watched, this.#claim ?? { run: currentRun(), site: "" }),
       whenReleased: (port) => this.#releasing.get(port),
     });
   }
@@ -360,9 +363,15 @@ export class Lab implements AsyncDisposable {
         `lab.watch(): this object is already watched as "${existing}"; watch each object once`,
       );
     }
-    const previous = this.#labels.claim(label, currentRun());
+    const claim = { run: currentRun(), site: callSite() };
+    const previous = this.#labels.claim(label, claim);
     if (previous !== undefined) this.#supersede(previous);
-    instrument(target, label, this.#recorder.sink);
+    this.#claim = claim;
+    try {
+      instrument(target, label, this.#recorder.sink);
+    } finally {
+      this.#claim = undefined;
+    }
     return target;
   }
 

@@ -198,7 +198,8 @@ export interface SequenceOptions extends FocusOptions {
  * assertEquals(model.arrows.map((a) => a.kind), ["connect", "data"]);
  * ```
  *
- * @param events The recorded events, in any order (they are sorted by `seq`).
+ * @param events The recorded events, in any order (they are sorted by `seq`; those of
+ *   superseded objects are left out).
  * @param options Which endpoints and which window to draw (the lanes still
  *   learn addresses from earlier events), row limit, preview length.
  * @returns The model.
@@ -222,7 +223,9 @@ export function sequenceModel(
   // from before the window; only the events inside it become rows.
   const window = checkWindow(options, "sequenceModel()");
   const only = options.labels && new Set(checkLabels(options.labels, "sequenceModel()"));
-  const sorted = events.filter((e) => !only || hasLabel(e, only)).sort((a, b) => a.seq - b.seq);
+  // An object a re-run cell superseded shares its label with the one that took it over: left out.
+  const sorted = events.filter((e) => !e.superseded && (!only || hasLabel(e, only)))
+    .sort((a, b) => a.seq - b.seq);
   const shown = sorted.filter((e) => inWindow(e, window));
   const lanes = new Lanes(sorted);
   const steps = new Steps(lanes, previewLength);
