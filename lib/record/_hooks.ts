@@ -120,9 +120,7 @@ export function emitHook(): Hook {
     if (typeof name !== "string" || !endpoint.names.has(name) || endpoint.detached) {
       return Reflect.apply(emit, this, arguments);
     }
-    const args = endpoint.guardError === undefined
-      ? arguments
-      : endpoint.withGuardError(name, arguments);
+    const args = endpoint.withGuardError(name, arguments);
     endpoint.onEvent(name, args);
     return Reflect.apply(emit, this, args);
   };
