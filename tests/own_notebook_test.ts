@@ -3,6 +3,8 @@
 
 import { assert, assertEquals } from "@std/assert";
 import { runNotebook } from "socketlab/runner";
+import { code, notebookOf } from "./fixtures/runner/notebooks.ts";
+import { formatNotebook } from "../lib/runner/notebook/notebook.ts";
 
 const LIBRARY = new URL("../lib/mod.ts", import.meta.url).href;
 
@@ -28,21 +30,7 @@ Deno.test("a notebook in a folder without deno.json imports socketlab by path an
   const dir = await Deno.makeTempDir({ prefix: "socketlab-own-" });
   try {
     const path = `${dir}/mine.ipynb`;
-    await Deno.writeTextFile(
-      path,
-      JSON.stringify({
-        nbformat: 4,
-        nbformat_minor: 5,
-        metadata: { kernelspec: { name: "deno", display_name: "Deno", language: "typescript" } },
-        cells: CELLS.map((source) => ({
-          cell_type: "code",
-          source,
-          metadata: {},
-          outputs: [],
-          execution_count: null,
-        })),
-      }),
-    );
+    await Deno.writeTextFile(path, formatNotebook(notebookOf(CELLS.map((c) => code(c)))));
     for await (const entry of Deno.readDir(dir)) {
       assertEquals(entry.name, "mine.ipynb", "the folder holds the notebook and nothing else");
     }
