@@ -131,6 +131,11 @@ Deno.test("guardDecision: what is refused, each saying why and how to opt in", (
       "send to [::1%v0]:9 refused: zone v0 is not the loopback interface",
     ],
     [
+      // A zone on an address outside loopback: the address is the reason, not the zone.
+      { operation: "connect", address: "fe80::1%v0", port: 9 },
+      "connect to [fe80::1%v0]:9 refused: the address is outside loopback",
+    ],
+    [
       { operation: "send", address: "239.7.7.7", port: 9 },
       "send to multicast group 239.7.7.7:9 refused: without an interface the OS uses its " +
       'default one; call setMulticastInterface("127.0.0.1"',
