@@ -121,7 +121,7 @@ export class Recorder {
   #append(draft: EventDraft, complete: boolean): number {
     const seq = ++this.#seq;
     this.log.append(draft, seq, this.#now());
-    if (draft.kind === "udp-socket") this.ledger.add(draft);
+    this.ledger.add(draft);
     // A call is matched once it has returned (see #settle), with its result.
     if (complete && this.waiters.size > 0) this.#notify(draft, seq);
     if (this.#listeners.size > 0) { for (const listener of this.#listeners) listener(); }
@@ -131,7 +131,7 @@ export class Recorder {
   /** Completes a call's record once it returned (or threw, or its callback ran). */
   #settle(seq: number, draft: EventDraft): void {
     this.log.amend(seq, draft);
-    if (draft.kind === "udp-socket") this.ledger.settle(draft);
+    this.ledger.settle(draft);
     if (this.waiters.size > 0) this.#notify(draft, seq);
     if (this.#listeners.size > 0) { for (const listener of this.#listeners) listener(); }
   }
