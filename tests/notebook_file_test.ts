@@ -31,6 +31,12 @@ function parse(cells: unknown[], top: Json = {}): Notebook {
   return parseNotebook(file(cells, top), "t.ipynb");
 }
 
+/** Parses a notebook file of one code cell holding `outputs` (and this execution count). */
+function parseOutputs(outputs: Json[], executionCount?: number): Notebook {
+  const count = executionCount === undefined ? {} : { execution_count: executionCount };
+  return parse([{ cell_type: "code", source: "", metadata: {}, ...count, outputs }]);
+}
+
 /** What `formatNotebook` writes, read back as plain JSON. */
 function written(notebook: Notebook): Json {
   return JSON.parse(formatNotebook(notebook));
@@ -80,13 +86,9 @@ Deno.test("application/json and application/*+json values are kept as they are",
     "application/x-thing": ["p\n", "q"],
     "text/vnd.x+json": ["r\n", "s"],
   };
-  const notebook = parse([{
-    cell_type: "code",
-    source: "",
-    metadata: {},
-    execution_count: 1,
-    outputs: [{ output_type: "execute_result", execution_count: 1, metadata: {}, data }],
-  }]);
+  const notebook = parseOutputs([
+    { output_type: "execute_result", execution_count: 1, metadata: {}, data },
+  ], 1);
   assertEquals(outputsOf(notebook)[0].data, {
     "application/json": { a: ["x\n", "y"], b: 1 },
     "application/vnd.dataresource+json": ["a\n", "b"], // a JSON value, not lines
@@ -104,16 +106,9 @@ Deno.test("application/json and application/*+json values are kept as they are",
     "text/vnd.x+json": ["r\n", "s"],
   });
   // A JSON list of strings under application/json is a value, not lines.
-  const list = parse([{
-    cell_type: "code",
-    source: "",
-    metadata: {},
-    outputs: [{
-      output_type: "display_data",
-      metadata: {},
-      data: { "application/json": ["a", "b"] },
-    }],
-  }]);
+  const list = parseOutputs([
+    { output_type: "display_data", metadata: {}, data: { "application/json": ["a", "b"] } },
+  ]);
   assertEquals(outputsOf(list)[0].data, { "application/json": ["a", "b"] });
   assertEquals(outputsOf(written(list))[0].data, { "application/json": ["a", "b"] });
 });
@@ -125,13 +120,7 @@ Deno.test("display_data and execute_result bundles are joined on read and split 
     data: { "text/html": ["<b>\n", "x</b>"], "text/plain": "plain\ntext" },
     ...(kind === "execute_result" ? { execution_count: 2 } : {}),
   });
-  const notebook = parse([{
-    cell_type: "code",
-    source: "",
-    metadata: {},
-    execution_count: 2,
-    outputs: [bundle("display_data"), bundle("execute_result")],
-  }]);
+  const notebook = parseOutputs([bundle("display_data"), bundle("execute_result")], 2);
   for (const output of outputsOf(notebook)) {
     assertEquals(
       output.data,
@@ -150,23 +139,17 @@ Deno.test("display_data and execute_result bundles are joined on read and split 
 });
 
 Deno.test("stream text is joined; error tracebacks and other outputs stay as they are", () => {
-  const notebook = parse([{
-    cell_type: "code",
-    source: "",
-    metadata: {},
-    execution_count: 1,
-    outputs: [
-      { output_type: "stream", name: "stdout", text: ["a\n", "b"] },
-      {
-        output_type: "error",
-        ename: "Error",
-        evalue: "x\ny",
-        traceback: ["line 1\n", "line 2"],
-      },
-      { output_type: "display_data", metadata: {}, data: "not a bundle" },
-      { output_type: "display_data", metadata: {}, data: { "text/plain": ["a", 1] } },
-    ],
-  }]);
+  const notebook = parseOutputs([
+    { output_type: "stream", name: "stdout", text: ["a\n", "b"] },
+    {
+      output_type: "error",
+      ename: "Error",
+      evalue: "x\ny",
+      traceback: ["line 1\n", "line 2"],
+    },
+    { output_type: "display_data", metadata: {}, data: "not a bundle" },
+    { output_type: "display_data", metadata: {}, data: { "text/plain": ["a", 1] } },
+  ], 1);
   const outputs = outputsOf(notebook);
   assertEquals(outputs[0].text, "a\nb");
   assertEquals(outputs[1].traceback, ["line 1\n", "line 2"], "a traceback is a list of frames");
@@ -199,16 +182,9 @@ Deno.test("image/svg+xml, application/javascript and text/* are split on write, 
     "text/markdown": ["# h\n", "x"],
   });
   // Base64 stored as lines (older notebooks) is joined, and written back as one string.
-  const png = parse([{
-    cell_type: "code",
-    source: "",
-    metadata: {},
-    outputs: [{
-      output_type: "display_data",
-      metadata: {},
-      data: { "image/png": ["iVBO", "Rw=="] },
-    }],
-  }]);
+  const png = parseOutputs([
+    { output_type: "display_data", metadata: {}, data: { "image/png": ["iVBO", "Rw=="] } },
+  ]);
   assertEquals(outputsOf(png)[0].data, { "image/png": "iVBORw==" });
   assertEquals(outputsOf(written(png))[0].data, { "image/png": "iVBORw==" });
 });

@@ -175,29 +175,31 @@ Deno.test("parseProcNet: udp and udp6, connected and unconnected", () => {
   assertEquals(udp6[1].state, "UNCONN");
 });
 
+/** The TCP state names of Linux's tcp_states.h, in the order of their codes 1 to 12. */
+const TCP_STATES = [
+  "ESTABLISHED",
+  "SYN_SENT",
+  "SYN_RECV",
+  "FIN_WAIT1",
+  "FIN_WAIT2",
+  "TIME_WAIT",
+  "CLOSE",
+  "CLOSE_WAIT",
+  "LAST_ACK",
+  "LISTEN",
+  "CLOSING",
+  "NEW_SYN_RECV",
+];
+
 Deno.test("parseProcNet: every state code, including those a capture cannot produce", () => {
   const header = read("tcp").split("\n")[0];
   const line = read("tcp").split("\n")[1];
-  const expected = [
-    "ESTABLISHED",
-    "SYN_SENT",
-    "SYN_RECV",
-    "FIN_WAIT1",
-    "FIN_WAIT2",
-    "TIME_WAIT",
-    "CLOSE",
-    "CLOSE_WAIT",
-    "LAST_ACK",
-    "LISTEN",
-    "CLOSING",
-    "NEW_SYN_RECV",
-  ];
   const withCode = (code: number) =>
     line.replace(" 0A ", ` ${code.toString(16).toUpperCase().padStart(2, "0")} `);
-  const text = [header, ...expected.map((_, i) => withCode(i + 1))].join("\n");
+  const text = [header, ...TCP_STATES.map((_, i) => withCode(i + 1))].join("\n");
   const rows = parseProcNet(text, "tcp");
-  assertEquals(rows.map((r) => r.state), expected);
-  assertEquals(rows.map((r) => r.stateCode), expected.map((_, i) => i + 1));
+  assertEquals(rows.map((r) => r.state), TCP_STATES);
+  assertEquals(rows.map((r) => r.stateCode), TCP_STATES.map((_, i) => i + 1));
   // Codes outside tcp_states.h are named by their hex value, at least two digits.
   const unknown = parseProcNet(
     [header, withCode(0), withCode(13), withCode(0xff)].join("\n"),
@@ -208,22 +210,9 @@ Deno.test("parseProcNet: every state code, including those a capture cannot prod
 });
 
 Deno.test("socketStateName: TCP names, UDP's UNCONN and ESTABLISHED, UNKNOWN(0xNN)", () => {
-  const tcp = [
-    "ESTABLISHED",
-    "SYN_SENT",
-    "SYN_RECV",
-    "FIN_WAIT1",
-    "FIN_WAIT2",
-    "TIME_WAIT",
-    "CLOSE",
-    "CLOSE_WAIT",
-    "LAST_ACK",
-    "LISTEN",
-    "CLOSING",
-    "NEW_SYN_RECV",
-  ];
   for (const protocol of ["tcp", "tcp6"] as const) {
-    assertEquals(tcp.map((_, i) => socketStateName(i + 1, protocol)), tcp, protocol);
+    const names = TCP_STATES.map((_, i) => socketStateName(i + 1, protocol));
+    assertEquals(names, TCP_STATES, protocol);
   }
   for (const protocol of ["udp", "udp6"] as const) {
     // UDP reuses two codes: 1 is a connected socket, 7 an unconnected one ("CLOSE" in the kernel).
