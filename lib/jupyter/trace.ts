@@ -10,6 +10,7 @@ import type { TraceEvent } from "../record/event.ts";
 import { denoInspect, Figure, jupyterDisplay, type MimeBundle } from "./figure.ts";
 import { renderTraceHtml, renderTraceText } from "../render/trace_table.ts";
 import { renderSequenceDiagram, renderSequenceText } from "../render/sequence_diagram.ts";
+import { sequenceModel } from "../render/sequence_model.ts";
 import type { SequenceOptions } from "../render/sequence_model.ts";
 import { renderSvgImageHtml } from "../render/svg_image.ts";
 import {
@@ -195,18 +196,12 @@ export class Trace {
   diagram(options: SequenceOptions = {}): Figure {
     const window = narrowWindow(this.#window, checkWindow(options, "trace.diagram()"));
     const focused = { title: this.title, ...options, ...window };
-    const drawn = this.#current();
+    // One model for both forms (sequenceModel leaves superseded objects out).
+    const model = sequenceModel(this.#context, focused);
     return Figure.fromSvg(
-      renderSequenceDiagram(drawn, focused),
-      renderSequenceText(drawn, focused),
+      renderSequenceDiagram(model, focused),
+      renderSequenceText(model, focused),
     );
-  }
-
-  /** The events a diagram draws: superseded objects share their labels with the current ones. */
-  #current(): readonly TraceEvent[] {
-    return this.#context.some((e) => e.superseded)
-      ? this.#context.filter((e) => !e.superseded)
-      : this.#context;
   }
 
   /** The trace as a text table. */
@@ -223,7 +218,7 @@ export class Trace {
   [jupyterDisplay](): MimeBundle {
     const table = renderTraceHtml(this.events, { title: this.title, dropped: this.dropped });
     const diagram = this.events.length === 0 ? "" : renderSvgImageHtml(
-      renderSequenceDiagram(this.#current(), { ...this.#window, title: this.title }),
+      renderSequenceDiagram(this.#context, { ...this.#window, title: this.title }),
     );
     return { "text/html": `<div>${diagram}${table}</div>`, "text/plain": this.text };
   }

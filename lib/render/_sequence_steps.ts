@@ -153,6 +153,30 @@ export class Steps {
   }
 }
 
+// ---- rules every kind of endpoint shares (step tables: _sequence_tcp.ts, _sequence_udp.ts) ----
+
+/** `listening :port`. */
+export function markListening(steps: Steps, e: TraceEvent): void {
+  steps.mark(e, "listening", `listening${e.local ? ` :${e.local.port}` : ""}`, "good");
+}
+
+/** `close`, red when a TCP socket closed because of an error. */
+export function markClose(steps: Steps, e: TraceEvent): void {
+  if (e.hadError) steps.mark(e, "close", "close (hadError)", "bad");
+  else steps.mark(e, "close", "close", "neutral");
+}
+
+/** An `error` event that is not drawn as an arrow. */
+export function markError(steps: Steps, e: TraceEvent): void {
+  steps.errorMark(e);
+}
+
+/** A call shown as `name(args)` on its lane: `pause` warns, `resume` is good. */
+export function markCall(steps: Steps, e: TraceEvent): void {
+  const tone = e.name === "pause" ? "warn" : e.name === "resume" ? "good" : "neutral";
+  steps.mark(e, e.name, `${e.name}(${e.args ?? ""})`, tone);
+}
+
 function span(e: TraceEvent) {
   return { firstSeq: e.seq, lastSeq: e.seq, startTime: e.time, endTime: e.time };
 }

@@ -15,7 +15,7 @@
 
 import type { TraceEvent } from "../record/event.ts";
 import type { EndpointFacts } from "./_sequence_lanes.ts";
-import type { Steps } from "./_sequence_steps.ts";
+import { markCall, markClose, markError, markListening, type Steps } from "./_sequence_steps.ts";
 
 /** Turns one event into rows. */
 export type StepRule = (steps: Steps, e: TraceEvent, ep: EndpointFacts) => void;
@@ -33,11 +33,6 @@ function ends(steps: Steps, ep: EndpointFacts) {
   const peer = steps.lanes.tcpPeer(ep);
   return { self: steps.lanes.watched(ep), peer, peerWatched: steps.lanes.isWatchedSocket(peer) };
 }
-
-const callMark: StepRule = (steps, e) => {
-  const tone = e.name === "pause" ? "warn" : e.name === "resume" ? "good" : "neutral";
-  steps.mark(e, e.name, `${e.name}(${e.args ?? ""})`, tone);
-};
 
 /** A watched `net.Socket`. */
 export const TCP_SOCKET: StepTable = {
@@ -59,10 +54,7 @@ export const TCP_SOCKET: StepTable = {
       if (e.code && RESET_CODES.has(e.code)) steps.arrow(e, "reset", peer, self, `RST (${e.code})`);
       else steps.errorMark(e);
     },
-    close(steps, e) {
-      if (e.hadError) steps.mark(e, "close", "close (hadError)", "bad");
-      else steps.mark(e, "close", "close", "neutral");
-    },
+    close: markClose,
     timeout: (steps, e) => steps.mark(e, "timeout", "timeout", "warn"),
     drain: (steps, e) => steps.mark(e, "drain", "drain", "good"),
   },
@@ -83,20 +75,18 @@ export const TCP_SOCKET: StepTable = {
       steps.mark(e, "resetAndDestroy", "resetAndDestroy()", "bad");
       if (!peerWatched) steps.arrow(e, "reset", self, peer, "RST");
     },
-    destroy: callMark,
-    pause: callMark,
-    resume: callMark,
-    setKeepAlive: callMark,
-    setTimeout: callMark,
+    destroy: markCall,
+    pause: markCall,
+    resume: markCall,
+    setKeepAlive: markCall,
+    setTimeout: markCall,
   },
 };
 
 /** A watched `net.Server`. */
 export const TCP_SERVER: StepTable = {
   event: {
-    listening(steps, e) {
-      steps.mark(e, "listening", `listening${e.local ? ` :${e.local.port}` : ""}`, "good");
-    },
+    listening: markListening,
     connection(steps, e) {
       steps.mark(e, "connection", `connection${e.preview ? ` → ${e.preview}` : ""}`, "good");
       const lanes = steps.lanes;
@@ -112,8 +102,8 @@ export const TCP_SERVER: StepTable = {
         "connect",
       );
     },
-    close: (steps, e) => steps.mark(e, "close", "close", "neutral"),
-    error: (steps, e) => steps.errorMark(e),
+    close: markClose,
+    error: markError,
     drop: (steps, e) => steps.mark(e, "drop", "drop (maxConnections)", "bad"),
   },
   call: {

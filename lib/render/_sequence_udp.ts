@@ -15,7 +15,7 @@
 import type { TraceEvent } from "../record/event.ts";
 import { groupKind } from "../os/address.ts";
 import { addressKey, type EndpointFacts } from "./_sequence_lanes.ts";
-import type { Steps } from "./_sequence_steps.ts";
+import { markCall, markClose, markError, markListening, type Steps } from "./_sequence_steps.ts";
 import type { StepTable } from "./_sequence_tcp.ts";
 
 /**
@@ -55,11 +55,10 @@ export class Sends {
     let send: TraceEvent | undefined;
     for (const u of candidates) {
       const s = this.#latest.get(this.#key(u.label, message));
-      const fits = s && (s.preview === undefined || message.preview === undefined ||
-        s.preview === message.preview);
-      if (!sender || (fits && (!send || s.seq > send.seq))) {
+      // The key holds the size and preview: a send found is a send that fits.
+      if (!sender || (s !== undefined && (!send || s.seq > send.seq))) {
         sender = u;
-        send = fits ? s : undefined;
+        send = s;
       }
     }
     return { sender, send };
@@ -75,9 +74,6 @@ function sourceLane(steps: Steps, sends: Sends, e: TraceEvent): string {
   return send?.remote && kind ? lanes.address(send.remote, kind) : lanes.watched(sender);
 }
 
-const callMark = (steps: Steps, e: TraceEvent) =>
-  steps.mark(e, e.name, `${e.name}(${e.args ?? ""})`, "neutral");
-
 /**
  * The rules for a watched `dgram.Socket`. They share what the diagram's
  * sends were, to find each datagram's sender.
@@ -88,9 +84,7 @@ const callMark = (steps: Steps, e: TraceEvent) =>
 export function udpSocket(sends: Sends): StepTable {
   return {
     event: {
-      listening(steps, e) {
-        steps.mark(e, "listening", `listening${e.local ? ` :${e.local.port}` : ""}`, "good");
-      },
+      listening: markListening,
       message(steps, e, ep) {
         if (!e.remote) return;
         const from = sourceLane(steps, sends, e);
@@ -103,8 +97,8 @@ export function udpSocket(sends: Sends): StepTable {
         const to = e.remote ? ` → ${addressKey(e.remote)}` : "";
         steps.mark(e, "connect", `connect${to}`, "good");
       },
-      close: (steps, e) => steps.mark(e, "close", "close", "neutral"),
-      error: (steps, e) => steps.errorMark(e),
+      close: markClose,
+      error: markError,
     },
     call: {
       send(steps, e, ep) {
@@ -119,9 +113,9 @@ export function udpSocket(sends: Sends): StepTable {
           steps.arrow(e, "datagram", self, steps.lanes.address(target), label);
         }
       },
-      addMembership: callMark,
-      dropMembership: callMark,
-      setBroadcast: callMark,
+      addMembership: markCall,
+      dropMembership: markCall,
+      setBroadcast: markCall,
     },
   };
 }
