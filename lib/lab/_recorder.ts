@@ -41,7 +41,7 @@ export interface RecorderInit {
  *   whenReleased: () => undefined,
  * });
  * recorder.sink.record(new EventDraft({ label: "udp", kind: "udp-socket" }).begin("event", "close"));
- * console.log(recorder.events("udp").map((e) => e.name)); // ["close"]
+ * console.log(recorder.log.toArray().map((e) => `${e.label} ${e.name}`)); // ["udp close"]
  * ```
  */
 export class Recorder {
@@ -77,17 +77,6 @@ export class Recorder {
   /** The last sequence number handed out (0 before any record). */
   get seq(): number {
     return this.#seq;
-  }
-
-  /**
-   * The recorded events, oldest first, optionally of one label only.
-   *
-   * @param label Only this label's events.
-   * @returns A new array.
-   */
-  events(label?: string): TraceEvent[] {
-    const all = this.log.toArray();
-    return label === undefined ? all : all.filter((e) => e.label === label);
   }
 
   /**

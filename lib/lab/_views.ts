@@ -13,12 +13,12 @@ import type { DatagramFlow, TraceEvent } from "../record/event.ts";
 import type { Watched } from "../record/_watch.ts";
 import type { Retired } from "./_labels.ts";
 import { Figure } from "../jupyter/figure.ts";
-import { SocketTableView } from "../jupyter/views.ts";
+import { renderSocketTableText } from "../render/socket_table.ts";
 import { renderBackpressureChart } from "../render/backpressure_chart.ts";
 import { renderDatagramHtml, renderDatagramText } from "../render/datagram_table.ts";
 import { type EndpointSummary, renderSummaryHtml, renderSummaryText } from "../render/summary.ts";
 import type { System } from "../os/system.ts";
-import type { SocketRow } from "../os/socket_row.ts";
+import type { SocketRow, SocketTable } from "../os/socket_row.ts";
 import { delay } from "../_async.ts";
 import { DatagramLedger } from "../record/_datagram_ledger.ts";
 import { hasLabel, inWindow, type TimeWindow } from "../render/focus.ts";
@@ -189,19 +189,19 @@ function stateOf(
  * @param system Where to read the table.
  * @param ports The ports.
  * @param between Keep only the sockets between these ports.
- * @returns The table, displayable.
+ * @returns The table (plain data: a view is made of the one shown).
  */
 export async function socketsOf(
   system: System,
   ports: ReadonlySet<number>,
   between: boolean,
-): Promise<SocketTableView> {
+): Promise<SocketTable> {
   const table = await system.sockets({ ports });
-  if (!between) return new SocketTableView(table);
+  if (!between) return table;
   const rows = table.rows.filter((r) =>
     ports.has(r.local.port) && (r.remote.port === 0 || ports.has(r.remote.port))
   );
-  return new SocketTableView({ ...table, rows });
+  return { ...table, rows };
 }
 
 /**
@@ -215,21 +215,21 @@ export async function socketsOf(
  * @throws {Error} When none did within `timeoutMs` (the message shows the last one).
  */
 export async function pollSockets(
-  read: () => Promise<SocketTableView>,
+  read: () => Promise<SocketTable>,
   until: (rows: readonly SocketRow[]) => boolean,
   timeoutMs: number,
-): Promise<SocketTableView> {
+): Promise<SocketTable> {
   const deadline = performance.now() + timeoutMs;
-  let view = await read();
-  while (view.table.reason === undefined && !until(view.rows)) {
+  let table = await read();
+  while (table.reason === undefined && !until(table.rows)) {
     if (performance.now() >= deadline) {
       throw new Error(
         `lab.sockets(): the kernel's table did not satisfy until() within ${timeoutMs} ms; ` +
-          `the last one read:\n${view.text}`,
+          `the last one read:\n${renderSocketTableText(table)}`,
       );
     }
     await delay(20);
-    view = await read();
+    table = await read();
   }
-  return view;
+  return table;
 }

@@ -19,7 +19,7 @@ import { deadline, isTimeoutError } from "../_async.ts";
 import { assertPort, findFreePort, releasePort } from "../os/_port.ts";
 import { Trace } from "../jupyter/trace.ts";
 import type { Figure } from "../jupyter/figure.ts";
-import type { SocketTableView } from "../jupyter/views.ts";
+import { SocketTableView } from "../jupyter/views.ts";
 import { type LiveOptions, LiveView } from "../jupyter/live.ts";
 import type { EndpointSummary } from "../render/summary.ts";
 import { checkNumber, checkOneOf, describeValue, isMs, MS } from "../_validate.ts";
@@ -475,7 +475,7 @@ export class Lab implements AsyncDisposable {
    * @returns A new array.
    */
   events(label?: string): TraceEvent[] {
-    const all = this.#recorder.events();
+    const all = this.#recorder.log.toArray();
     return label === undefined ? all : all.filter((e) => e.label === label && !e.superseded);
   }
 
@@ -587,7 +587,9 @@ export class Lab implements AsyncDisposable {
       : this.ports;
     for (const port of ports) assertPort(port, "lab.sockets(): options.ports[]");
     const read = () => socketsOf(this.#system, ports, between);
-    return until === undefined ? await read() : await pollSockets(read, until, timeoutMs);
+    return new SocketTableView(
+      until === undefined ? await read() : await pollSockets(read, until, timeoutMs),
+    );
   }
 
   /**
