@@ -85,30 +85,11 @@ export function isTimeoutError(error: unknown): boolean {
  * @typeParam T What the promise resolves to.
  * @param promise The promise to bound.
  * @param ms The most time it may take, in ms.
- * @param options An abort signal, which also ends the wait.
  * @returns What `promise` resolves to.
  */
-export function deadline<T>(
-  promise: Promise<T>,
-  ms: number,
-  options: AbortableOptions = {},
-): Promise<T> {
+export function deadline<T>(promise: Promise<T>, ms: number): Promise<T> {
   const timer = new AbortController();
   const expired = delay(ms, { signal: timer.signal }).then(() => Promise.reject(timeoutError()));
   expired.catch(() => {});
-  const signals = options.signal ? abortedBy(options.signal) : undefined;
-  return Promise.race([promise, expired, ...(signals ? [signals.promise] : [])]).finally(() => {
-    timer.abort();
-    signals?.dispose();
-  });
-}
-
-/** A promise that rejects when `signal` aborts, and a way to stop listening. */
-function abortedBy(signal: AbortSignal): { promise: Promise<never>; dispose(): void } {
-  const { promise, reject } = Promise.withResolvers<never>();
-  promise.catch(() => {});
-  const abort = () => reject(signal.reason);
-  if (signal.aborted) abort();
-  else signal.addEventListener("abort", abort, { once: true });
-  return { promise, dispose: () => signal.removeEventListener("abort", abort) };
+  return Promise.race([promise, expired]).finally(() => timer.abort());
 }

@@ -139,18 +139,6 @@ export function isWildcardAddress(address: string): boolean {
 }
 
 /**
- * Whether a string is a host name rather than an IP address (`localhost`
- * excepted: it is treated as loopback everywhere).
- *
- * @param address An address or name.
- * @returns `true` for a name other than `localhost`.
- */
-export function isHostName(address: string): boolean {
-  const a = withoutZone(address);
-  return a !== "localhost" && isIP(a) === 0;
-}
-
-/**
  * The zone id of an IPv6 address (`"lo"` in `fe80::1%lo`), if any.
  *
  * @param address An address.

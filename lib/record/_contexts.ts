@@ -47,10 +47,9 @@ type Endpoint = Pick<Context, "label" | "kind" | "parent" | "instance">;
  * const contexts = new Contexts();
  * const draft = new EventDraft({ label: "client", kind: "tcp-socket", instance: 7 });
  * const id = contexts.idOf(draft);
- * contexts.retain(id);
- * console.log(contexts.get(id).label, contexts.size); // "client" 1
- * contexts.release(id);
- * console.log(contexts.size); // 0: no record uses it any more
+ * contexts.retain(id); // a record uses it
+ * console.log(contexts.get(id).label, contexts.idOf(draft) === id); // "client" true: one context
+ * contexts.release(id); // no record uses it any more: its id may be reused
  * ```
  */
 export class Contexts {
@@ -60,11 +59,6 @@ export class Contexts {
   /** endpoint key → local → remote → id */
   #ids = new Map<string, Map<Address | undefined, Map<Address | undefined, number>>>();
   #superseded = new Set<number>();
-
-  /** How many contexts are in use. */
-  get size(): number {
-    return this.#list.length - this.#free.length;
-  }
 
   /**
    * The context with this id.

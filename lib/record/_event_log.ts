@@ -117,11 +117,6 @@ export class EventLog {
     this.maxEvents = max;
   }
 
-  /** How many endpoint contexts the kept events use (it never outgrows them). */
-  get contexts(): number {
-    return this.#contexts.size;
-  }
-
   /**
    * Marks the events of a watched object as superseded (see
    * {@linkcode TraceEvent.superseded}), those kept and those to come.

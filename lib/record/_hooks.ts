@@ -46,7 +46,7 @@ export interface CallSpec<P = unknown[]> {
   /** Fills the draft from the arguments; default: a short summary in `args`. */
   describe?(endpoint: Endpoint, draft: EventDraft, args: P): void;
   /** Runs after the original returned. */
-  after?(endpoint: Endpoint, args: unknown[]): void;
+  after?(endpoint: Endpoint): void;
   /**
    * Reports the result of the callback the program passed (its last
    * function argument). None is added when the program passed none, so

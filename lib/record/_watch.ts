@@ -260,6 +260,7 @@ export class Endpoint implements Watched {
   queuedSends = 0;
   #closed: () => void;
   #lastSender: Address | undefined = undefined;
+  #lastTarget: Address | undefined = undefined;
 
   constructor(
     target: Target,
@@ -361,7 +362,14 @@ export class Endpoint implements Watched {
 
   #udpRemote(): Address | undefined {
     const r = probe(() => (this.target as dgram.Socket).remoteAddress());
-    return r === undefined ? undefined : address(r.address, r.port, r.family);
+    return r === undefined ? undefined : this.#target(r.address, r.port, r.family);
+  }
+
+  /** Where a datagram goes, reusing the last target's address object (and so its context). */
+  #target(addr: string, port: number, family: unknown): Address {
+    const last = this.#lastTarget;
+    if (isAddress(last, addr, port, family)) return last;
+    return this.#lastTarget = address(addr, port, family);
   }
 
   /** Adds the known local (and for TCP, remote) address to a record. */
@@ -387,9 +395,7 @@ export class Endpoint implements Watched {
   /** The sender of a datagram, reusing the last one's address object. */
   #sender(rinfo: dgram.RemoteInfo): Address {
     const last = this.#lastSender;
-    if (last !== undefined && last.port === rinfo.port && last.address === rinfo.address) {
-      return last;
-    }
+    if (isAddress(last, rinfo.address, rinfo.port, rinfo.family)) return last;
     return this.#lastSender = address(rinfo.address, rinfo.port, rinfo.family);
   }
 
@@ -627,7 +633,7 @@ export class Endpoint implements Watched {
     if (this.kind === "udp-socket") draft.remote = call.remote;
     if (isShown(result)) draft.returned = result;
     this.fillCounters(draft, true);
-    call.spec.after?.(this, call.args);
+    call.spec.after?.(this);
     if (!call.settlesInCallback) this.sink.settle(call.seq, draft);
   }
 
@@ -644,16 +650,33 @@ export class Endpoint implements Watched {
     }
     if (send.length !== undefined) draft.bytes = send.length;
     draft.remote = send.port !== undefined
-      ? address(send.address ?? "127.0.0.1", send.port, undefined)
+      ? this.#target(send.address ?? "127.0.0.1", send.port, undefined)
       : this.#udpRemote();
   }
 }
 
 function address(addr: string | undefined, port: number, family: unknown): Address {
   const a: { address: string; port: number; family?: string } = { address: addr ?? "", port };
-  if (typeof family === "string") a.family = family;
-  else if (family === 4 || family === 6) a.family = `IPv${family}`;
+  const name = familyName(family);
+  if (name !== undefined) a.family = name;
   return Object.freeze(a);
+}
+
+/** `"IPv4"` / `"IPv6"` from Node's string or number form, if given. */
+function familyName(family: unknown): string | undefined {
+  if (typeof family === "string") return family;
+  return family === 4 || family === 6 ? `IPv${family}` : undefined;
+}
+
+/** Whether `a` is the address {@linkcode address} would make of the rest. */
+function isAddress(
+  a: Address | undefined,
+  addr: string,
+  port: number,
+  family: unknown,
+): a is Address {
+  return a !== undefined && a.port === port && a.address === addr &&
+    a.family === familyName(family);
 }
 
 /** Whether a socket emitted `close` before it was watched (its stream state says so). */
