@@ -33,6 +33,7 @@
 
 import type { Address } from "../record/event.ts";
 import {
+  SOCKET_PROTOCOLS,
   type SocketProtocol,
   type SocketRow,
   socketStateName,
@@ -61,8 +62,6 @@ const TIMER_KINDS: Record<number, SocketTimerKind> = {
 /** Milliseconds per `USER_HZ` clock tick: `USER_HZ` is 100 on every Linux architecture. */
 const MS_PER_TICK = 10;
 
-const PROTOCOLS: readonly SocketProtocol[] = ["tcp", "tcp6", "udp", "udp6"];
-
 /**
  * Parses the text of `/proc/net/tcp`, `tcp6`, `udp` or `udp6` into rows.
  * The header line and blank lines are skipped; any other line that is not a
@@ -90,9 +89,9 @@ export function parseProcNet(
   protocol: SocketProtocol,
   options: ParseProcNetOptions = {},
 ): SocketRow[] {
-  if (!PROTOCOLS.includes(protocol)) {
+  if (!SOCKET_PROTOCOLS.includes(protocol)) {
     throw new TypeError(
-      `protocol must be one of ${PROTOCOLS.join(", ")}, got ${JSON.stringify(protocol)}`,
+      `protocol must be one of ${SOCKET_PROTOCOLS.join(", ")}, got ${JSON.stringify(protocol)}`,
     );
   }
   if (typeof text !== "string") {

@@ -15,6 +15,9 @@ import type { Address } from "../record/event.ts";
  */
 export type SocketProtocol = "tcp" | "tcp6" | "udp" | "udp6";
 
+/** Every {@linkcode SocketProtocol}, in the order tables list them. */
+export const SOCKET_PROTOCOLS: readonly SocketProtocol[] = ["tcp", "tcp6", "udp", "udp6"];
+
 /** The active timer of a socket (the `tr` column of `/proc/net`). */
 export type SocketTimerKind =
   | "none"

@@ -15,7 +15,12 @@ import {
   parseWindowsNetstat,
   WINDOWS_UNAVAILABLE,
 } from "./netstat.ts";
-import type { SocketProtocol, SocketRow, SocketTable } from "./socket_row.ts";
+import {
+  SOCKET_PROTOCOLS,
+  type SocketProtocol,
+  type SocketRow,
+  type SocketTable,
+} from "./socket_row.ts";
 import type { SystemSource } from "./system_source.ts";
 import { hostSource } from "./_host_source.ts";
 import { assertPort } from "./_port.ts";
@@ -47,8 +52,6 @@ export interface ReadSocketTableOptions {
    */
   readonly source?: SystemSource;
 }
-
-const ALL: readonly SocketProtocol[] = ["tcp", "tcp6", "udp", "udp6"];
 
 /** What one platform's source gives: rows, or why not. */
 interface Read {
@@ -105,10 +108,12 @@ export async function readSocketTable(options: ReadSocketTableOptions = {}): Pro
 }
 
 function checkProtocols(protocols: Iterable<SocketProtocol> | undefined): SocketProtocol[] {
-  const list = protocols === undefined ? [...ALL] : [...protocols];
+  const list = protocols === undefined ? [...SOCKET_PROTOCOLS] : [...protocols];
   for (const p of list) {
-    if (!ALL.includes(p)) {
-      throw new TypeError(`protocols must hold only ${ALL.join(", ")}, got ${JSON.stringify(p)}`);
+    if (!SOCKET_PROTOCOLS.includes(p)) {
+      throw new TypeError(
+        `protocols must hold only ${SOCKET_PROTOCOLS.join(", ")}, got ${JSON.stringify(p)}`,
+      );
     }
   }
   return list;
