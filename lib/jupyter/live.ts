@@ -20,7 +20,7 @@
  */
 
 import { denoInspect, jupyterDisplay, type MimeBundle } from "./figure.ts";
-import { checkNumber, isMs } from "../_validate.ts";
+import { checkNumber, isMs, MS } from "../_validate.ts";
 import { delay } from "../_async.ts";
 
 /** Options of {@linkcode LiveView} (and `lab.live()`). */
@@ -127,7 +127,7 @@ export class LiveView implements AsyncDisposable {
     wiring: { publish?: Publish; onStop?: () => void } = {},
   ) {
     const { minIntervalMs = 100, everyMs } = options;
-    checkNumber(minIntervalMs, "live(): options.minIntervalMs", "a finite number of ms >= 0", isMs);
+    checkNumber(minIntervalMs, "live(): options.minIntervalMs", MS, isMs);
     if (everyMs !== undefined) {
       checkNumber(
         everyMs,

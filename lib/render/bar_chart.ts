@@ -15,6 +15,7 @@ import {
   textWidth,
   truncate,
 } from "./_svg.ts";
+import { checkNumber, isMs } from "../_validate.ts";
 
 /**
  * One bar of a {@linkcode BarChart}.
@@ -83,16 +84,15 @@ function barLayout(chart: BarChart, width: number) {
 function checkBars(chart: BarChart): number {
   if (!Array.isArray(chart.bars)) throw new TypeError("bars must be an array of { label, value }");
   chart.bars.forEach((bar, i) => {
-    if (typeof bar?.value !== "number" || !Number.isFinite(bar.value) || bar.value < 0) {
-      throw new RangeError(
-        `bars[${i}].value must be a finite number of at least 0, got ${bar?.value}`,
-      );
-    }
+    checkNumber(bar?.value, `bars[${i}].value`, "a finite number of at least 0", isMs);
   });
   const width = chart.width ?? 640;
-  if (!Number.isFinite(width) || width < 240) {
-    throw new RangeError(`width must be a number of pixels of at least 240, got ${width}`);
-  }
+  checkNumber(
+    width,
+    "width",
+    "a number of pixels of at least 240",
+    (n) => Number.isFinite(n) && n >= 240,
+  );
   return width;
 }
 

@@ -6,16 +6,7 @@
  */
 
 import type { CellReport } from "./run_notebook.ts";
-
-/**
- * The file name of a path.
- *
- * @param path A path.
- * @returns What follows the last `/`.
- */
-export function basename(path: string): string {
-  return path.slice(path.lastIndexOf("/") + 1);
-}
+import { splitPath } from "./_path.ts";
 
 /**
  * Formats one progress line, e.g. `[03/14] 01_tcp_server.ipynb cell 5  ok  84 ms`.
@@ -44,7 +35,7 @@ export function formatProgressLine(path: string, cell: CellReport, total: number
   }]`;
   const pass = cell.pass > 1 ? ` (pass ${cell.pass})` : "";
   const tail = cell.message === undefined ? "" : `  ${cell.message}`;
-  return `${counter} ${basename(path)}${pass} cell ${cell.index}  ${cell.status}  ${
+  return `${counter} ${splitPath(path).name}${pass} cell ${cell.index}  ${cell.status}  ${
     Math.round(cell.durationMs)
   } ms${tail}`;
 }

@@ -8,9 +8,8 @@
 
 import { findNotebooks } from "./notebook/find_notebooks.ts";
 import { defaultJobs, type NotebookOutcome, runNotebooks } from "./run_notebooks.ts";
-import { basename, formatProgressLine, formatSummary, type SummaryRow } from "./_cli_format.ts";
-
-export { formatProgressLine, formatSummary, type SummaryRow };
+import { formatProgressLine, formatSummary, type SummaryRow } from "./_cli_format.ts";
+import { splitPath } from "./_path.ts";
 
 /**
  * Parsed command-line options.
@@ -210,12 +209,14 @@ function listenForInterrupts(controller: AbortController, outer?: AbortSignal): 
 }
 
 function summaryRow({ path, report }: NotebookOutcome): SummaryRow {
-  return report === undefined ? { notebook: basename(path), cells: 0, errors: 1, seconds: 0 } : {
-    notebook: basename(path),
-    cells: report.cells.length,
-    errors: report.errors,
-    seconds: report.durationMs / 1000,
-  };
+  return report === undefined
+    ? { notebook: splitPath(path).name, cells: 0, errors: 1, seconds: 0 }
+    : {
+      notebook: splitPath(path).name,
+      cells: report.cells.length,
+      errors: report.errors,
+      seconds: report.durationMs / 1000,
+    };
 }
 
 function reportOutcome(outcome: NotebookOutcome, stderr: (line: string) => void): void {
@@ -279,8 +280,9 @@ export async function runRunnerCli(args: readonly string[], io: RunnerCliIo = {}
     stderr(`${error.message}: the kernels were ended; no notebook was left half-written`);
     return error.status;
   }
-  stdout(formatSummary(outcomes.map(summaryRow)));
-  return outcomes.some((outcome) => summaryRow(outcome).errors > 0) ? 1 : 0;
+  const rows = outcomes.map(summaryRow);
+  stdout(formatSummary(rows));
+  return rows.some((row) => row.errors > 0) ? 1 : 0;
 }
 
 if (import.meta.main) {

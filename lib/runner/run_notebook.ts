@@ -22,6 +22,8 @@ import { type DisplayRegistry, OutputCollector } from "./notebook/_outputs.ts";
 import { checkDenoKernel, notebookSettings } from "./notebook/_metadata.ts";
 import { OUTPUT_GUARD } from "./notebook/_output_guard.ts";
 import { type CellStatus, cellVerdict, FAILED, FATAL, TAG_RAISES } from "./_cell_status.ts";
+import { checkNumber } from "../_validate.ts";
+import { splitPath } from "./_path.ts";
 
 export type { CellStatus };
 
@@ -147,11 +149,6 @@ function tags(cell: Cell): string[] {
   return Array.isArray(value) ? value.map(String) : [];
 }
 
-function dirname(path: string): string {
-  const at = path.lastIndexOf("/");
-  return at < 0 ? "." : at === 0 ? "/" : path.slice(0, at);
-}
-
 /** The settings of one run, resolved from the options and the notebook's metadata. */
 interface RunContext {
   readonly timeout: number;
@@ -264,12 +261,11 @@ async function runPass(
 
 /** Resolves a run's settings; the notebook's own metadata wins over the defaults. */
 function runContext(notebook: Notebook, path: string, options: RunNotebookOptions): RunContext {
-  for (
-    const [name, value] of [["timeout", options.timeout], ["stallTimeout", options.stallTimeout]]
-  ) {
-    if (value !== undefined && !(typeof value === "number" && value > 0)) {
-      throw new RangeError(`${name} must be a positive number of milliseconds, got ${value}`);
-    }
+  const positive = (n: number) => n > 0;
+  const ms = "a positive number of milliseconds";
+  if (options.timeout !== undefined) checkNumber(options.timeout, "timeout", ms, positive);
+  if (options.stallTimeout !== undefined) {
+    checkNumber(options.stallTimeout, "stallTimeout", ms, positive);
   }
   if (!options.anyKernel) checkDenoKernel(notebook, path);
   const settings = notebookSettings(notebook, path);
@@ -322,7 +318,7 @@ export async function runNotebook(
   const context = runContext(notebook, path, options);
   const session = await KernelSession.start({
     ...options.kernel,
-    cwd: dirname(path),
+    cwd: splitPath(path).dir,
     signal: options.signal,
   });
   let run: { reports: CellReport[]; executed: Executed[]; passes: number; lost: boolean };

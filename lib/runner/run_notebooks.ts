@@ -5,6 +5,7 @@
  */
 
 import { type NotebookReport, runNotebook, type RunNotebookOptions } from "./run_notebook.ts";
+import { checkNumber, isPositiveInteger } from "../_validate.ts";
 
 /**
  * What became of one notebook of {@linkcode runNotebooks}: a report, or the
@@ -66,9 +67,7 @@ export async function runNotebooks(
   options: RunNotebooksOptions = {},
 ): Promise<NotebookOutcome[]> {
   const jobs = options.jobs ?? defaultJobs();
-  if (!Number.isInteger(jobs) || jobs < 1) {
-    throw new RangeError(`jobs must be an integer of at least 1, got ${jobs}`);
-  }
+  checkNumber(jobs, "jobs", "an integer of at least 1", isPositiveInteger);
   const { onCell, onNotebook, jobs: _, ...common } = options;
   const outcomes: NotebookOutcome[] = new Array(paths.length);
   let next = 0;

@@ -7,12 +7,7 @@
  * @module
  */
 
-function splitPath(path: string): { dir: string; name: string } {
-  const at = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
-  return at < 0
-    ? { dir: ".", name: path }
-    : { dir: at === 0 ? "/" : path.slice(0, at), name: path.slice(at + 1) };
-}
+import { splitPath } from "../_path.ts";
 
 /** The file's permission bits, to give the replacement the same; 0o644 for a new file. */
 async function modeOf(path: string): Promise<number> {
